@@ -1,0 +1,124 @@
+import type { ClusterView } from '../cluster/view.js';
+import { decide, formatFinding } from '../decision.js';
+import { shapeProblem } from '../istio/shape.js';
+import { ruleKindOf, type RuleKind } from '../istio/kinds.js';
+import { evaluate, type Evaluation } from '../rules/evaluate.js';
+import type { RuleRegistry } from '../rules/registry.js';
+import type { Subject } from '../rules/types.js';
+import type { Logger } from '../server/logger.js';
+import type { Metrics } from '../server/metrics.js';
+import type { Settings } from '../settings.js';
+import { allowed, denied, invalid } from './response.js';
+import { decodeReview, reviewedObject, type DecodedReview } from './review.js';
+import type { AdmissionReview } from './types.js';
+
+export type WebhookName = 'validate' | 'mutate';
+
+export interface WebhookDeps {
+  registry: RuleRegistry;
+  /** The settings in force now (they can be reloaded while the server runs). */
+  settings: () => Settings;
+  view: ClusterView;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * One AdmissionReview in, one out. Throws ReviewDecodeError when the body is not an AdmissionReview
+ * (the route answers 400); everything after that is answered inside a well-formed review.
+ */
+export function handleReview(webhook: WebhookName, body: unknown, deps: WebhookDeps): AdmissionReview {
+  const started = process.hrtime.bigint();
+  const review = decodeReview(body);
+  const { request } = review;
+  const kind = ruleKindOf(request.kind.group, request.kind.kind);
+  const outcome = kind ? judge(review, kind, deps) : { response: allowed(review), ruleIds: [] };
+
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const decision = outcome.response.response?.allowed ? 'allowed' : outcome.response.response?.status?.code === 400 ? 'invalid' : 'denied';
+  const kindLabel = request.kind.kind;
+  deps.metrics.reviews.inc({ webhook, kind: kindLabel, operation: request.operation, decision });
+  deps.metrics.reviewDuration.observe({ webhook, kind: kindLabel }, seconds);
+  deps.logger.info(
+    {
+      uid: request.uid,
+      webhook,
+      kind: `${request.kind.group || 'core'}/${request.kind.version}/${request.kind.kind}`,
+      namespace: request.namespace,
+      name: request.name ?? reviewedObject(request)?.metadata?.name,
+      operation: request.operation,
+      user: request.userInfo?.username,
+      dryRun: request.dryRun === true,
+      allowed: decision === 'allowed',
+      rules: outcome.ruleIds,
+      durationMs: Math.round(seconds * 1e6) / 1e3,
+    },
+    'review',
+  );
+  return outcome.response;
+}
+
+interface Outcome {
+  response: AdmissionReview;
+  ruleIds: string[];
+}
+
+function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcome {
+  const { request } = review;
+  if (deps.registry.rulesFor(kind).length === 0) return { response: allowed(review), ruleIds: [] };
+  const object = reviewedObject(request);
+  if (!object) {
+    const field = request.operation === 'DELETE' ? 'oldObject' : 'object';
+    return { response: invalid(review, `meshguard cannot check this ${kind}: request.${field} is missing`), ruleIds: [] };
+  }
+  const problem = shapeProblem(kind, object);
+  if (problem) {
+    return { response: invalid(review, `meshguard cannot check this ${kind}: ${problem}`), ruleIds: [] };
+  }
+
+  const settings = deps.settings();
+  const subject: Subject = {
+    kind,
+    operation: request.operation,
+    namespace: request.namespace ?? object.metadata?.namespace ?? '',
+    name: request.name ?? object.metadata?.name ?? '',
+    object: object as Subject['object'],
+    oldObject: request.operation === 'UPDATE' ? ((request.oldObject ?? undefined) as Subject['object'] | undefined) : undefined,
+  };
+  const evaluation = evaluate(subject, deps.registry, { view: deps.view, rootNamespace: settings.rootNamespace });
+  const decision = decide(evaluation.findings, settings, subject);
+
+  for (const f of decision.denials) deps.metrics.findings.inc({ rule: f.rule, outcome: 'deny' });
+  for (const f of decision.warnings) deps.metrics.findings.inc({ rule: f.rule, outcome: 'warn' });
+  for (const f of decision.suppressed) deps.metrics.findings.inc({ rule: f.rule, outcome: 'suppressed' });
+  reportFailures(evaluation, request.uid, deps);
+
+  const warnings = [...decision.warnings.map(formatFinding), ...pipelineWarnings(evaluation)];
+  const ruleIds = [...new Set([...decision.denials, ...decision.warnings].map((f) => f.rule))];
+  const response = decision.allowed
+    ? allowed(review, warnings)
+    : denied(review, decision.denials.map(formatFinding).join('\n'), warnings);
+  return { response, ruleIds };
+}
+
+function pipelineWarnings(evaluation: Evaluation): string[] {
+  const warnings: string[] = [];
+  if (evaluation.skippedUnsynced.length > 0) {
+    warnings.push(
+      `meshguard: cluster state is not synced yet, so the cross-resource checks ${evaluation.skippedUnsynced.join(', ')} were skipped; ` +
+        're-apply once meshguard is ready to have them checked.',
+    );
+  }
+  for (const failure of evaluation.failures) {
+    warnings.push(`meshguard: rule ${failure.rule} failed on this object and was skipped; the object was not checked against it.`);
+  }
+  return warnings;
+}
+
+function reportFailures(evaluation: Evaluation, uid: string, deps: WebhookDeps): void {
+  for (const failure of evaluation.failures) {
+    deps.metrics.ruleFailures.inc({ rule: failure.rule });
+    const error = failure.error instanceof Error ? failure.error : new Error(String(failure.error));
+    deps.logger.error({ uid, rule: failure.rule, err: error }, 'rule failed');
+  }
+}

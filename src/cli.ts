@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ensureCertificateFiles, writeCertificateFiles } from './certs/files.js';
+import { defaultRegistry } from './rules/catalog.js';
+import { serve } from './server/serve.js';
+import { SettingsError, loadSettings } from './settings.js';
+
+const USAGE = `meshguard — admission guardrail for Istio mTLS and authorization
+
+Usage:
+  meshguard serve [--settings FILE] [--dev-certs]
+      Run the admission webhook (HTTPS, default :8443) and the health/metrics port (default :9090).
+      --dev-certs   generate development certificates in the certificate directory when missing
+  meshguard certs [--dir DIR] [--service NAME] [--namespace NS] [--days N]
+      Generate a CA and a serving certificate (node-forge) and print the base64 CA bundle.
+  meshguard help
+
+Settings come from --settings FILE (or MESHGUARD_SETTINGS) and MESHGUARD_* environment variables.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return runServe(rest);
+    case 'certs':
+      return runCerts(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+    case undefined:
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`meshguard: unknown command "${command}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+async function runServe(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { settings: { type: 'string' }, 'dev-certs': { type: 'boolean' } } });
+  const registry = defaultRegistry();
+  const settings = loadSettings({
+    file: values.settings ?? process.env.MESHGUARD_SETTINGS,
+    env: process.env,
+    knownRules: new Set(registry.all().map((r) => r.id)),
+  });
+  if (values['dev-certs']) {
+    const created = ensureCertificateFiles({ dir: settings.server.certDir, service: 'meshguard', namespace: 'meshguard', days: 365 });
+    if (created) process.stderr.write(`meshguard: generated development certificates in ${settings.server.certDir}/\n`);
+  }
+  const server = await serve({ settings, registry });
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return new Promise<number>(() => undefined);
+}
+
+function runCerts(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string', default: 'certs' },
+      service: { type: 'string', default: 'meshguard' },
+      namespace: { type: 'string', default: 'meshguard' },
+      days: { type: 'string', default: '365' },
+    },
+  });
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1) throw new UsageError(`--days must be a positive integer, got "${values.days}"`);
+  const bundle = writeCertificateFiles({ dir: values.dir, service: values.service, namespace: values.namespace, days });
+  process.stderr.write(`meshguard: wrote ca.crt, ca.key, tls.crt, tls.key to ${values.dir}/\n`);
+  process.stdout.write(`${bundle}\n`);
+  return 0;
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof SettingsError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`meshguard: ${known ? (error as Error).message : (error as Error).stack}\n`);
+    process.exit(2);
+  },
+);

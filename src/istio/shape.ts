@@ -1,0 +1,44 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { KubeObject } from '../k8s/types.js';
+import { isRecord } from '../admission/review.js';
+import type { RuleKind } from './kinds.js';
+import crdSchemas from './generated/crd-schemas.json' with { type: 'json' };
+
+/**
+ * The API server validates custom resources against their CRD schema before validating webhooks see
+ * them, but the offline check, a mutating call, or a hostile client can hand us anything. Rules are
+ * written against the schema, so an object that does not match it is reported instead of judged.
+ */
+const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
+const specValidators = new Map<string, ValidateFunction>();
+for (const [kind, { spec }] of Object.entries(crdSchemas as Record<string, { spec: object }>)) {
+  specValidators.set(kind, ajv.compile(spec));
+}
+
+/** Returns why the object cannot be read as a `kind`, or undefined when it can. */
+export function shapeProblem(kind: RuleKind, object: KubeObject): string | undefined {
+  const metadata = object.metadata;
+  if (metadata !== undefined && !isRecord(metadata)) return 'metadata must be an object';
+  for (const field of ['labels', 'annotations'] as const) {
+    const map: unknown = metadata?.[field];
+    if (map === undefined || map === null) continue;
+    if (!isRecord(map) || Object.values(map).some((v) => typeof v !== 'string')) return `metadata.${field} must map strings to strings`;
+  }
+  const spec: unknown = object.spec;
+  if (spec === undefined || spec === null) return undefined;
+  if (!isRecord(spec)) return 'spec must be an object';
+  const validate = specValidators.get(kind);
+  if (validate && !validate(spec)) return describeSchemaError(validate.errors?.[0]);
+  return undefined;
+}
+
+function describeSchemaError(error: ErrorObject | undefined): string {
+  if (!error) return 'spec does not match the schema';
+  const path = error.instancePath.split('/').slice(1).map(segmentToPath).join('');
+  return `spec${path} ${error.message ?? 'does not match the schema'}`;
+}
+
+function segmentToPath(segment: string): string {
+  const key = segment.replaceAll('~1', '/').replaceAll('~0', '~');
+  return /^\d+$/.test(key) ? `[${key}]` : `.${key}`;
+}

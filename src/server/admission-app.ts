@@ -1,0 +1,60 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { handleReview, type WebhookDeps, type WebhookName } from '../admission/webhook.js';
+import { ReviewDecodeError } from '../admission/review.js';
+import { TLS_MIN_VERSION, type ServingCertificate } from './tls.js';
+
+export interface AdmissionAppOptions {
+  certificate: ServingCertificate;
+  bodyLimitBytes: number;
+  deps: WebhookDeps;
+}
+
+/** The API server waits for us on every apply (timeoutSeconds 5 in the chart): a request that has not arrived whole by then is abandoned. */
+const REQUEST_TIMEOUT_MS = 5_000;
+/** Longer than the API server's idle timeout for pooled connections (90 s), so it never reuses a socket we are closing. */
+const KEEP_ALIVE_TIMEOUT_MS = 95_000;
+
+export function buildAdmissionApp({ certificate, bodyLimitBytes, deps }: AdmissionAppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: bodyLimitBytes,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    return503OnClosing: true,
+    https: { key: certificate.key, cert: certificate.cert, minVersion: TLS_MIN_VERSION },
+  });
+  // AdmissionReviews are JSON; Fastify would otherwise also accept text/plain.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error instanceof ReviewDecodeError ? 400 : (error.statusCode ?? 500);
+    const reason = error instanceof ReviewDecodeError ? 'not an AdmissionReview' : (error.code ?? 'internal');
+    deps.metrics.badRequests.inc({ reason: status >= 500 ? 'internal' : reason });
+    if (status >= 500) deps.logger.error({ err: error, url: request.url }, 'admission request failed');
+    else deps.logger.info({ status, reason, url: request.url, message: error.message }, 'rejected admission request');
+    return reply.code(status).send({ error: httpReason(status), message: clientMessage(error, status) });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'NotFound', message: `no route ${request.method} ${request.url}: POST /validate or /mutate` }),
+  );
+
+  for (const webhook of ['validate', 'mutate'] as const satisfies readonly WebhookName[]) {
+    app.post(`/${webhook}`, async (request) => handleReview(webhook, request.body, deps));
+  }
+  return app;
+}
+
+function clientMessage(error: FastifyError, status: number): string {
+  if (status >= 500) return 'internal error while reviewing; see the meshguard logs';
+  if (status === 415) return 'Content-Type must be application/json (an admission.k8s.io/v1 AdmissionReview)';
+  if (status === 413) return `body is larger than the configured limit`;
+  return error.message;
+}
+
+function httpReason(status: number): string {
+  return (
+    { 400: 'BadRequest', 404: 'NotFound', 405: 'MethodNotAllowed', 408: 'RequestTimeout', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType' }[
+      status
+    ] ?? (status >= 500 ? 'InternalError' : 'BadRequest')
+  );
+}
