@@ -1,11 +1,68 @@
+import type { KindSpecs } from '../istio/kinds.js';
+import type { EffectiveMtls, Labels, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
+
+export type IstioKind = 'PeerAuthentication' | 'AuthorizationPolicy' | 'RequestAuthentication' | 'DestinationRule' | 'Sidecar';
+
+/**
+ * A change to judge: the view answers as if the object under review were already stored (upsert) or
+ * already gone (delete). Rules evaluate "the world after this apply" through `view.withChange(...)`.
+ */
+export type PendingChange =
+  | { type: 'upsert'; object: PolicyObject<IstioKind> }
+  | { type: 'delete'; kind: IstioKind; namespace: string; name: string };
+
 /**
  * The read-only cluster state the cross-resource rules consult. Two implementations: live (informers)
- * and manifests (YAML files). Every query is answered from in-memory indexes, never an API call.
+ * and manifests (YAML files). Every query is answered from in-memory indexes, never an API call, and
+ * its cost does not grow with the size of the cluster beyond the size of its answer.
  */
 export interface ClusterView {
   /** True once every cache has its initial list; rules with `needsCluster` are skipped before. */
   readonly synced: boolean;
+
+  namespace(name: string): NamespaceInfo | undefined;
+  namespaces(): Iterable<NamespaceInfo>;
+  serviceAccountExists(namespace: string, name: string): boolean;
+
+  /** Workloads in a namespace whose labels match `selector` (undefined or empty: all of them). */
+  workloads(namespace: string, selector?: Labels): readonly WorkloadInfo[];
+  /** Every workload in the cluster (for "who calls" questions such as unmeshed callers). */
+  allWorkloads(): Iterable<WorkloadInfo>;
+  /** Pod counts of a namespace, by whether they have a sidecar. */
+  podCounts(namespace: string): { meshed: number; unmeshed: number };
+
+  service(namespace: string, name: string): ServiceInfo | undefined;
+  /** Services in the workload's namespace whose selector matches its labels. */
+  servicesSelecting(workload: WorkloadInfo): readonly ServiceInfo[];
+  /**
+   * Services a host names, as Istio resolves it from `fromNamespace`: a short name is relative to
+   * `fromNamespace`, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, and `*` wildcards.
+   */
+  servicesForHost(host: string, fromNamespace: string): readonly ServiceInfo[];
+
+  /** Istio objects of one kind in a namespace, oldest first (Istio's precedence order). */
+  policies<K extends IstioKind>(kind: K, namespace: string): ReadonlyArray<PolicyObject<K>>;
+  /**
+   * Workload-scoped objects of `kind` in the workload's namespace whose selector (PeerAuthentication,
+   * AuthorizationPolicy, RequestAuthentication: `selector`; Sidecar, DestinationRule: `workloadSelector`)
+   * matches the workload, oldest first. Selectorless objects are not included.
+   */
+  selecting<K extends IstioKind>(kind: K, workload: WorkloadInfo): ReadonlyArray<PolicyObject<K>>;
+  /** DestinationRules visible from `fromNamespace` (exportTo) whose host matches the FQDN `host`. */
+  destinationRulesForHost(host: string, fromNamespace: string): ReadonlyArray<PolicyObject<'DestinationRule'>>;
+
+  /**
+   * The effective PeerAuthentication mode for a workload port (container port), with Istio's
+   * precedence: port-level ▶ workload ▶ namespace ▶ mesh (root namespace); oldest wins at each level;
+   * UNSET inherits; nothing at all means PERMISSIVE. A selector in the root namespace is ignored.
+   */
+  effectiveMtls(workload: WorkloadInfo, port: number): EffectiveMtls;
+
+  /** istiod's ENABLE_TLS_ON_SIDECAR_INGRESS, when the view can see istiod (undefined when unknown). */
+  tlsOnSidecarIngressEnabled(): boolean | undefined;
+
+  /** The same view with one change applied on top (nothing is copied: an overlay on the indexes). */
+  withChange(change: PendingChange): ClusterView;
 }
 
-/** The view used when meshguard runs without any cluster state (local development, stateless checks). */
-export const NO_CLUSTER: ClusterView = { synced: false };
+export type { KindSpecs };

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ClusterView } from '../cluster/view.js';
-import { NO_CLUSTER } from '../cluster/view.js';
+import { NO_CLUSTER } from '../cluster/no-cluster.js';
 import type { RuleRegistry } from '../rules/registry.js';
 import type { Settings } from '../settings.js';
 import { buildAdmissionApp } from './admission-app.js';
