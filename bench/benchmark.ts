@@ -9,17 +9,17 @@ import { cliPath } from '../test/helpers/paths.js';
 import { bodyMix, distinctEntries, type MixEntry } from './body-mix.js';
 import { measureEvaluation } from './evaluation-cost.js';
 import { LoadGenerator } from './load-generator.js';
-import type { LoadResult, LoadRun } from './load-protocol.js';
+import type { LoadRun } from './load-protocol.js';
 import { freePort, startServer, type ServerProcess } from './processes.js';
-import { describeMachine, serverFigures, type BenchReport, type EvaluationRow } from './report.js';
+import { describeMachine, serverFigures, type BenchReport, type EvaluationRow, type MeasuredRun } from './report.js';
 import { checkTargets } from './targets.js';
 
 export interface BenchOptions {
   connections: number;
   /** Length of each measured run (four of them: A B A B). */
   run: LoadRun['length'];
-  /** Length of the unrecorded warm-up of each server before the first run. */
-  warmup: LoadRun['length'];
+  /** Length of the unrecorded warm-up of each server before the first run (none when omitted). */
+  warmup?: LoadRun['length'];
   /** Timed handleReview calls per review of the mix (after as many warm-up calls). */
   evaluationIterations: number;
   /** Write V8 CPU profiles of the meshguard process into this directory. */
@@ -52,6 +52,7 @@ const ROUNDS = 2;
 
 /** One whole benchmark: meshguard and the floor under the same load, A B A B, then the in-process cost. */
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
+  const machine = describeMachine();
   const mix = bodyMix();
   const certDir = mkdtempSync(join(tmpdir(), 'meshguard-bench-'));
   const servers: ServerProcess[] = [];
@@ -64,33 +65,35 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
 
     load = LoadGenerator.start();
     const requests = mix.map(({ path, body, uid }) => ({ path, body, uid }));
-    const runAgainst = (server: ServerProcess, length: LoadRun['length'], record: boolean) =>
-      load!.run({ target: server.name, url: server.url, caPem, connections: options.connections, length, record, requests });
+    const runAgainst = async (server: ServerProcess, length: LoadRun['length'], record: boolean): Promise<MeasuredRun> => {
+      const cpuBefore = server.cpuSeconds();
+      const result = await load!.run({ target: server.name, url: server.url, caPem, connections: options.connections, length, record, requests });
+      return { ...result, serverCpuSeconds: server.cpuSeconds() - cpuBefore };
+    };
 
-    for (const server of servers) await runAgainst(server, options.warmup, false);
-    const runs: LoadResult[] = [];
+    if (options.warmup) for (const server of servers) await runAgainst(server, options.warmup, false);
+    const runs: MeasuredRun[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) runs.push(await runAgainst(server, options.run, true));
     }
-    const report = {
-      machine: describeMachine(),
-      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: SERVED_CLUSTER.label },
-      runs,
-      meshguard: serverFigures(meshguard.name, runs, meshguard.peakRssBytes()),
-      floor: serverFigures(floor.name, runs, floor.peakRssBytes()),
-    };
+    const meshguardFigures = serverFigures(meshguard.name, runs, meshguard.peakRssBytes());
+    const floorFigures = serverFigures(floor.name, runs, floor.peakRssBytes());
     load.close();
     await Promise.all(servers.map((server) => server.stop()));
 
-    const evaluated = { ...report, ...evaluationFigures(mix, options.evaluationIterations) };
-    const withRatios = {
-      ...evaluated,
+    const report = {
+      machine,
+      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: SERVED_CLUSTER.label },
+      runs,
+      meshguard: meshguardFigures,
+      floor: floorFigures,
       ratios: {
-        throughput: report.meshguard.requestsPerSecond / report.floor.requestsPerSecond,
-        p99: report.meshguard.latency.p99 / report.floor.latency.p99,
+        throughput: meshguardFigures.requestsPerSecond / floorFigures.requestsPerSecond,
+        p99: meshguardFigures.latency.p99 / floorFigures.latency.p99,
       },
+      ...evaluationFigures(mix, options.evaluationIterations),
     };
-    return { ...withRatios, targets: checkTargets(withRatios, CLUSTER_LOADED) };
+    return { ...report, targets: checkTargets(report, CLUSTER_LOADED) };
   } finally {
     load?.close();
     await Promise.all(servers.map((server) => server.stop()));

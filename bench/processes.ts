@@ -11,6 +11,8 @@ export interface ServerProcess {
   pid: number;
   /** VmHWM: the process's peak resident set since it started, in bytes. */
   peakRssBytes(): number;
+  /** CPU time (user + system) the process has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     url,
     pid: child.pid!,
     peakRssBytes: () => peakRssBytes(child),
+    cpuSeconds: () => cpuSeconds(child),
     stop: () => stop(child, exited),
   };
 }
@@ -91,6 +94,16 @@ function peakRssBytes(child: ChildProcess): number {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
   if (!match) throw new Error(`no VmHWM in /proc/${child.pid}/status`);
   return Number(match[1]) * 1024;
+}
+
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function cpuSeconds(child: ChildProcess): number {
+  // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {

@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { RuleKind } from '../src/istio/kinds.js';
 import type { LatencyFigures, LoadResult } from './load-protocol.js';
 import { totalErrors } from './load-protocol.js';
@@ -8,11 +8,20 @@ export interface Machine {
   cpus: number;
   cpuModel: string;
   node: string;
+  /** 1-minute load average when the run started: other work on the machine skews the figures. */
+  loadAverage: number;
+}
+
+/** A load run and the CPU the server process spent during it. */
+export interface MeasuredRun extends LoadResult {
+  serverCpuSeconds: number;
 }
 
 export interface ServerFigures {
   name: string;
   requestsPerSecond: number;
+  /** Server CPU time per answered review: its cost, whether or not the load generator kept it busy. */
+  cpuMicrosPerRequest: number;
   latency: LatencyFigures;
   errors: number;
   denied: number;
@@ -35,7 +44,7 @@ export interface TargetCheck {
 export interface BenchReport {
   machine: Machine;
   load: { connections: number; mix: number; run: string; servedCluster: string };
-  runs: LoadResult[];
+  runs: MeasuredRun[];
   meshguard: ServerFigures;
   floor: ServerFigures;
   ratios: { throughput: number; p99: number };
@@ -46,11 +55,11 @@ export interface BenchReport {
 }
 
 export function describeMachine(now = new Date()): Machine {
-  return { date: now.toISOString().slice(0, 10), cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version };
+  return { date: now.toISOString().slice(0, 10), cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAverage: loadavg()[0] ?? 0 };
 }
 
 /** Totals of one server over its recorded runs (latency merged over those runs by the load generator). */
-export function serverFigures(name: string, runs: readonly LoadResult[], peakRssBytes: number): ServerFigures {
+export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRssBytes: number): ServerFigures {
   const own = runs.filter((run) => run.target === name);
   const last = own.at(-1);
   if (!last) throw new Error(`no recorded run of ${name}`);
@@ -59,6 +68,7 @@ export function serverFigures(name: string, runs: readonly LoadResult[], peakRss
   return {
     name,
     requestsPerSecond: requests / seconds,
+    cpuMicrosPerRequest: (own.reduce((sum, run) => sum + run.serverCpuSeconds, 0) / requests) * 1e6,
     latency: last.cumulativeLatency,
     errors: own.reduce((sum, run) => sum + totalErrors(run.errors), 0),
     denied: own.reduce((sum, run) => sum + run.denied, 0),
@@ -69,18 +79,20 @@ export function serverFigures(name: string, runs: readonly LoadResult[], peakRss
 export function formatReport(report: BenchReport): string {
   const { machine, load } = report;
   const lines = [
-    `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}`,
+    `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start`,
     `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with ${load.servedCluster}`,
     '',
     table(
       2,
-      ['run', 'server', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'denied', 'peak RSS MB'],
+      ['run', 'server', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'CPU %', 'CPU µs/req', 'errors', 'denied', 'peak RSS MB'],
       [
         ...report.runs.map((run, index) => [
           String(index + 1),
           run.target,
           fixed(run.requests / run.seconds, 0),
           ...latencyCells(run.latency),
+          fixed((run.serverCpuSeconds / run.seconds) * 100, 0),
+          fixed((run.serverCpuSeconds / run.requests) * 1e6, 0),
           String(totalErrors(run.errors)),
           String(run.denied),
           '',
@@ -90,13 +102,16 @@ export function formatReport(report: BenchReport): string {
           server.name,
           fixed(server.requestsPerSecond, 0),
           ...latencyCells(server.latency),
+          '',
+          fixed(server.cpuMicrosPerRequest, 0),
           String(server.errors),
           String(server.denied),
           fixed(server.peakRssMb, 0),
         ]),
       ],
     ),
-    `meshguard/floor: throughput ${fixed(report.ratios.throughput, 2)}, p99 ${fixed(report.ratios.p99, 2)}`,
+    `meshguard/floor: throughput ${fixed(report.ratios.throughput, 2)}, p99 ${fixed(report.ratios.p99, 2)}, ` +
+      `server CPU per review ${fixed(report.meshguard.cpuMicrosPerRequest / report.floor.cpuMicrosPerRequest, 2)}`,
     '',
     table(
       1,
