@@ -1,6 +1,6 @@
 import type { ClusterView } from './cluster/view.js';
 import { decide, type Decision } from './decision.js';
-import { shapeProblem } from './istio/shape.js';
+import { shapeIssue, type ShapeIssue } from './istio/shape.js';
 import type { RuleKind } from './istio/kinds.js';
 import type { KubeObject } from './k8s/types.js';
 import { evaluate, type Evaluation } from './rules/evaluate.js';
@@ -26,7 +26,7 @@ export interface JudgeDeps {
 
 export type Judgement =
   /** The object does not match Istio's schema: rules are written against it, so it is reported, not judged. */
-  | { type: 'unreadable'; problem: string }
+  | { type: 'unreadable'; issue: ShapeIssue }
   | { type: 'judged'; subject: Subject; evaluation: Evaluation; decision: Decision };
 
 /**
@@ -34,8 +34,8 @@ export type Judgement =
  * kind, then the operator's settings. Callers turn the judgement into their own output.
  */
 export function judgeObject(request: JudgeRequest, { registry, settings, view }: JudgeDeps): Judgement {
-  const problem = shapeProblem(request.kind, request.object);
-  if (problem) return { type: 'unreadable', problem };
+  const issue = shapeIssue(request.kind, request.object);
+  if (issue) return { type: 'unreadable', issue };
   const subject: Subject = {
     kind: request.kind,
     operation: request.operation,

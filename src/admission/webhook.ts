@@ -82,7 +82,7 @@ function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcom
     { registry: deps.registry, settings: deps.settings(), view: deps.view },
   );
   if (judgement.type === 'unreadable') {
-    return { response: invalid(review, `meshguard cannot check this ${kind}: ${judgement.problem}`), ruleIds: [] };
+    return { response: invalid(review, `meshguard cannot check this ${kind}: ${judgement.issue.path} ${judgement.issue.reason}`), ruleIds: [] };
   }
   const { evaluation, decision } = judgement;
 
