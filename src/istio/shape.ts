@@ -41,7 +41,9 @@ export function shapeIssue(kind: RuleKind, object: KubeObject): ShapeIssue | und
 function describeSchemaError(error: ErrorObject | undefined): ShapeIssue {
   if (!error) return { path: 'spec', reason: 'does not match the schema' };
   const path = error.instancePath.split('/').slice(1).map(segmentToPath).join('');
-  return { path: `spec${path}`, reason: error.message ?? 'does not match the schema' };
+  const allowed = error.keyword === 'enum' ? (error.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+  const reason = error.message ?? 'does not match the schema';
+  return { path: `spec${path}`, reason: allowed ? `${reason} (${allowed.map(String).join(', ')})` : reason };
 }
 
 function segmentToPath(segment: string): string {
