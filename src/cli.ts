@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { CHECK_USAGE, runCheckCommand } from './check/command.js';
 import { ensureCertificateFiles, writeCertificateFiles } from './certs/files.js';
 import { defaultRegistry } from './rules/catalog.js';
 import { serve } from './server/serve.js';
@@ -13,6 +14,7 @@ Usage:
       --dev-certs   generate development certificates in the certificate directory when missing
   meshguard certs [--dir DIR] [--service NAME] [--namespace NS] [--days N]
       Generate a CA and a serving certificate (node-forge) and print the base64 CA bundle.
+${CHECK_USAGE}
   meshguard help
 
 Settings come from --settings FILE (or MESHGUARD_SETTINGS) and MESHGUARD_* environment variables.`;
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest);
     case 'certs':
       return runCerts(rest);
+    case 'check':
+      return runCheckCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'help':
     case '--help':
     case '-h':
