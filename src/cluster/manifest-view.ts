@@ -8,6 +8,7 @@ import type { Labels } from './model.js';
 import { plannedWorkload } from './project.js';
 import {
   ISTIO_KINDS,
+  ISTIO_RESOURCES,
   ISTIOD_SELECTOR,
   slimIstiod,
   slimPod,
@@ -110,7 +111,7 @@ export function buildManifestView(objects: KubeObject[], options: ManifestViewOp
       if (!istioKind) return;
       const problem = shapeProblem(istioKind, object);
       if (problem) skipped.push({ index, kind: istioKind, name: object.metadata?.name ?? '', reason: problem });
-      else upsert(index, withNamespace(object, namespace), resource(`${istioKind.toLowerCase()}s`));
+      else upsert(index, withNamespace(object, namespace), resource(ISTIO_RESOURCES[istioKind]));
     }
   });
   return Object.assign(store, { skipped });

@@ -1,3 +1,4 @@
+import type { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { KIND_GROUPS } from '../istio/kinds.js';
 import {
   IstioObjectShape,
@@ -18,6 +19,19 @@ export interface CachedObject {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
 }
 
+/** The typed API clients the list calls go through (authentication and TLS come from the kubeconfig). */
+export interface KubeApis {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  custom: CustomObjectsApi;
+}
+
+/** One page of a paginated list call. */
+export interface PageRequest {
+  limit: number;
+  _continue?: string;
+}
+
 /** One API resource the live view lists and watches, and how its objects enter and leave the store. */
 export interface WatchedResource<T extends CachedObject = CachedObject> {
   /** The resource name (plural), used in metrics, logs and the readiness message. */
@@ -28,6 +42,8 @@ export interface WatchedResource<T extends CachedObject = CachedObject> {
   namespace?: string;
   labelSelector?: string;
   slim: Slimmer<T>;
+  /** One page of the list; the answer is a typed `...List` or, for Istio kinds, the raw JSON list. */
+  list(apis: KubeApis, page: PageRequest): Promise<unknown>;
   upsert(store: ClusterStore, object: T): void;
   remove(store: ClusterStore, object: T): void;
 }
@@ -44,7 +60,16 @@ export const namespaceOf = (object: CachedObject, fallback = 'default') => objec
 /** Pods that have finished (a Job's completed pods) serve no traffic and are left out. */
 const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
 
-export const ISTIO_KINDS: readonly IstioKind[] = ['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication', 'DestinationRule', 'Sidecar'];
+/** The Istio kinds and their API resource names. */
+export const ISTIO_RESOURCES: Readonly<Record<IstioKind, string>> = {
+  PeerAuthentication: 'peerauthentications',
+  AuthorizationPolicy: 'authorizationpolicies',
+  RequestAuthentication: 'requestauthentications',
+  DestinationRule: 'destinationrules',
+  Sidecar: 'sidecars',
+};
+
+export const ISTIO_KINDS = Object.keys(ISTIO_RESOURCES) as IstioKind[];
 
 /** The label istiod's Deployments carry in every Istio install (istioctl, Helm chart `istiod`). */
 export const ISTIOD_SELECTOR = 'app=istiod';
@@ -56,10 +81,11 @@ function defineResource<T extends CachedObject>(resource: WatchedResource<T>): W
 
 function istioResource(kind: IstioKind): WatchedResource {
   return defineResource({
-    name: `${kind.toLowerCase()}s`,
+    name: ISTIO_RESOURCES[kind],
     group: KIND_GROUPS[kind],
     version: 'v1',
     slim: slimIstioObject,
+    list: (apis, page) => apis.custom.listClusterCustomObject({ group: KIND_GROUPS[kind], version: 'v1', plural: ISTIO_RESOURCES[kind], ...page }),
     upsert: (store, object) => store.setPolicy(policyObject(kind, object, namespaceOf(object))),
     remove: (store, object) => store.deletePolicy(kind, namespaceOf(object), object.metadata.name),
   });
@@ -76,6 +102,7 @@ export function watchedResources(rootNamespace: string): WatchedResource[] {
       group: '',
       version: 'v1',
       slim: slimNamespace,
+      list: (apis, page) => apis.core.listNamespace(page),
       upsert: (store, object) => store.setNamespace(namespaceInfo(object)),
       remove: (store, object) => store.deleteNamespace(object.metadata.name),
     }),
@@ -84,6 +111,7 @@ export function watchedResources(rootNamespace: string): WatchedResource[] {
       group: '',
       version: 'v1',
       slim: slimServiceAccount,
+      list: (apis, page) => apis.core.listServiceAccountForAllNamespaces(page),
       upsert: (store, object) => store.setServiceAccount(namespaceOf(object), object.metadata.name, true),
       remove: (store, object) => store.setServiceAccount(namespaceOf(object), object.metadata.name, false),
     }),
@@ -92,6 +120,7 @@ export function watchedResources(rootNamespace: string): WatchedResource[] {
       group: '',
       version: 'v1',
       slim: slimService,
+      list: (apis, page) => apis.core.listServiceForAllNamespaces(page),
       upsert: (store, object) => store.setService(serviceInfo(object, namespaceOf(object))),
       remove: (store, object) => store.deleteService(namespaceOf(object), object.metadata.name),
     }),
@@ -100,6 +129,7 @@ export function watchedResources(rootNamespace: string): WatchedResource[] {
       group: '',
       version: 'v1',
       slim: slimPod,
+      list: (apis, page) => apis.core.listPodForAllNamespaces(page),
       upsert: (store, object) => {
         if (TERMINAL_PHASES.has(object.status?.phase ?? '')) store.deleteWorkload(namespaceOf(object), `Pod/${object.metadata.name}`);
         else store.setWorkload(livePodWorkload(object, namespaceOf(object)));
@@ -113,6 +143,7 @@ export function watchedResources(rootNamespace: string): WatchedResource[] {
       namespace: rootNamespace,
       labelSelector: ISTIOD_SELECTOR,
       slim: slimIstiod,
+      list: (apis, page) => apis.apps.listNamespacedDeployment({ namespace: rootNamespace, labelSelector: ISTIOD_SELECTOR, ...page }),
       upsert: (store, object) => store.setIstiod(object.metadata.name, istiodTlsOnSidecarIngress(object)),
       remove: (store, object) => store.deleteIstiod(object.metadata.name),
     }),
