@@ -39,21 +39,25 @@ async function main(argv: string[]): Promise<number> {
 async function runServe(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { settings: { type: 'string' }, 'dev-certs': { type: 'boolean' } } });
   const registry = defaultRegistry();
-  const settings = loadSettings({
-    file: values.settings ?? process.env.MESHGUARD_SETTINGS,
-    env: process.env,
-    knownRules: new Set(registry.all().map((r) => r.id)),
-  });
+  const file = values.settings ?? process.env.MESHGUARD_SETTINGS;
+  const load = () => loadSettings({ file, env: process.env, knownRules: new Set(registry.all().map((r) => r.id)) });
+  const settings = load();
   if (values['dev-certs']) {
     const created = ensureCertificateFiles({ dir: settings.server.certDir, service: 'meshguard', namespace: 'meshguard', days: 365 });
     if (created) process.stderr.write(`meshguard: generated development certificates in ${settings.server.certDir}/\n`);
   }
-  const server = await serve({ settings, registry });
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
+  // Until the admission listener is up there is nothing in flight to drain.
+  const exitAtOnce = () => process.exit(0);
+  process.once('SIGTERM', exitAtOnce).once('SIGINT', exitAtOnce);
+  const server = await serve({ settings, registry, settingsFile: file ? { path: file, load } : undefined });
+  process.off('SIGTERM', exitAtOnce).off('SIGINT', exitAtOnce);
+  // SIGTERM (the kubelet): keep serving for the shutdown delay while endpoints catch up. SIGINT
+  // (Ctrl-C in development): no delay.
+  const stop = (delayMs: number) => () => {
+    void server.shutdown(delayMs).then(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop(server.settings().server.shutdownDelaySeconds * 1000));
+  process.once('SIGINT', stop(0));
   return new Promise<number>(() => undefined);
 }
 
