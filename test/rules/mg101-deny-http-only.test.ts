@@ -76,3 +76,17 @@ t.test('MG101 finds the rule that covers every port among several', async (t) =>
   t.same(findings.map((f) => f.path), ['spec.rules[1].from[0].source.requestPrincipals']);
   t.match(findings[0]?.message, /Add ports: \[\.\.\.\] listing the HTTP ports to each to\[\]\.operation to limit the rule to them\.$/);
 });
+
+t.test('MG101 points at the operation without ports when another operation has them', async (t) => {
+  const rules = [{ to: [{ operation: { methods: ['GET'], ports: ['8080'] } }, { operation: { paths: ['/admin'] } }] }];
+  t.same(check(mg101, 'AuthorizationPolicy', deny(rules)), [
+    {
+      rule: 'MG101',
+      severity: 'deny',
+      path: 'spec.rules[0].to[1].operation.paths',
+      message:
+        'DENY rule uses only HTTP attributes (paths), so on TCP ports Istio drops them and the rule matches every connection: all ' +
+        'TCP traffic to every workload in namespace foo is denied. Add ports: [...] listing the HTTP ports to the same operation to limit the rule to them.',
+    },
+  ]);
+});
