@@ -54,7 +54,9 @@ export const SettingsSchema = Type.Object(
 export type Settings = Static<typeof SettingsSchema>;
 export type RuleMode = Static<typeof RuleMode>;
 
-export class SettingsError extends Error {}
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
 
 /** Environment variables, each overriding one settings key. Any other MESHGUARD_* variable is an error. */
 const ENVIRONMENT: Record<string, (settings: Record<string, unknown>, value: string) => void> = {
