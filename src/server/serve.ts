@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { ClusterView } from '../cluster/view.js';
+import { startLiveView } from '../cluster/live-view.js';
 import { NO_CLUSTER } from '../cluster/no-cluster.js';
 import type { RuleRegistry } from '../rules/registry.js';
 import type { Settings } from '../settings.js';
@@ -31,7 +32,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const { settings, registry } = options;
   const logger = options.logger ?? createLogger(settings.logLevel);
   const metrics = options.metrics ?? new Metrics();
-  const view = options.view ?? NO_CLUSTER;
+  const live = options.view ? undefined : startLiveView(settings, logger, metrics.registry);
+  const view = options.view ?? live?.view ?? NO_CLUSTER;
   const certificate = loadServingCertificate(settings.server.certDir);
   metrics.certificateExpiry.set(certificate.notAfter.getTime() / 1000);
 
@@ -39,6 +41,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   readiness.add('certificate', () =>
     certificate.notAfter.getTime() > Date.now() ? { ready: true } : { ready: false, reason: 'serving certificate has expired' },
   );
+
+  if (live) readiness.add('cluster', () => live.readiness());
 
   const admission = buildAdmissionApp({
     certificate,
@@ -58,7 +62,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     metrics,
     readiness,
     async close() {
-      await Promise.all([admission.close(), health.close()]);
+      await Promise.all([admission.close(), health.close(), live?.stop()]);
     },
   };
 }
