@@ -46,7 +46,8 @@ export async function startTestServer(options: { settings?: Record<string, unkno
   const registry = defaultRegistry();
   const dir = certDir();
   const settings = validateSettings(
-    { ...options.settings, server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
+    // Tests never reach for a developer's own cluster: no cluster unless a test asks for one.
+    { cluster: { source: 'none' }, ...options.settings, server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
     new Set(registry.all().map((r) => r.id)),
   );
   const { logger, lines: logLines } = capturingLogger();
