@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import type { RuleKind } from '../../src/istio/kinds.js';
-import { shapeProblem } from '../../src/istio/shape.js';
+import { shapeIssue } from '../../src/istio/shape.js';
 import { ALL_RULES } from '../../src/rules/catalog.js';
 import type { Finding, Rule } from '../../src/rules/types.js';
 import { check } from '../helpers/rules.js';
@@ -71,7 +71,7 @@ for (const [kind, arbitrary] of SPECS) {
     const rules = ALL_RULES.filter((r) => r.kinds.includes(kind));
     fc.assert(
       fc.property(arbitrary, fc.constantFrom('foo', 'istio-system'), (spec, namespace) => {
-        fc.pre(shapeProblem(kind, { spec }) === undefined);
+        fc.pre(shapeIssue(kind, { spec }) === undefined);
         for (const rule of rules) {
           const findings: Finding[] = check(rule as Rule<RuleKind>, kind, spec as never, { namespace });
           for (const f of findings) {
