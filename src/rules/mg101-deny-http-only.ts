@@ -4,7 +4,8 @@ import { defineRule, type Finding } from './types.js';
 /**
  * On a TCP filter chain Istio cannot evaluate HTTP attributes; for a DENY rule it drops them and keeps
  * the rest (pilot/pkg/security/authz/model, checkError), so the rule denies more than it says. Without
- * `ports` the widened rule covers every TCP port of the workload. istiod itself only warns about this.
+ * `ports` the widened rule covers every TCP port of the workload: denied when nothing else limits it,
+ * a warning when source or `when` conditions still do. istiod itself only warns about both.
  */
 export const mg101 = defineRule({
   id: 'MG101',
@@ -28,7 +29,9 @@ export const mg101 = defineRule({
           `all TCP traffic to ${scope} is denied.`
         : `DENY rule combines HTTP attributes (${fields}) with ${view.tcpConditions.join(', ')} and lists no ports, so on TCP ports ` +
           `Istio drops the HTTP attributes and denies every TCP connection to ${scope} that the remaining conditions match.`;
-      findings.push({ rule: 'MG101', severity: 'deny', path: first.path, message: `${consequence} ${portsFix(rule, first)}` });
+      // With source conditions left, the damage is limited to those sources: admitted with a warning.
+      const severity = view.matchesEveryTcpConnection ? 'deny' : 'warn';
+      findings.push({ rule: 'MG101', severity, path: first.path, message: `${consequence} ${portsFix(rule, first)}` });
     });
     return findings;
   },

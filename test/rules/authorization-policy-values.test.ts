@@ -100,7 +100,7 @@ t.test('MG110 warns about an ALLOW on a gRPC method name and points to paths', a
 });
 
 t.test('MG110 admits upper-case, prefix, suffix and wildcard methods, including WebDAV', async (t) => {
-  t.same(check(mg110, 'AuthorizationPolicy', toOperation('DENY', { methods: ['GET', 'PO*', '*ETE', '*', 'PROPFIND'], notMethods: ['OPTIONS'] })), []);
+  t.same(check(mg110, 'AuthorizationPolicy', toOperation('DENY', { methods: ['GET', 'PO*', '*ETE', '*', 'PROPFIND', 'PURGE'], notMethods: ['OPTIONS'] })), []);
 });
 
 t.test('MG113 denies a DENY on a path without a leading slash', async (t) => {

@@ -52,12 +52,12 @@ t.test('MG101 denies request principals and header conditions with the fix that 
   t.match(finding?.message, /^DENY rule uses only HTTP attributes \(when request\.headers\[x-canary\]\), .* every workload in namespace foo is denied\./);
 });
 
-t.test('MG101 denies HTTP attributes next to source conditions without ports, naming the conditions that remain on TCP', async (t) => {
+t.test('MG101 warns about HTTP attributes next to source conditions without ports, naming the conditions that remain on TCP', async (t) => {
   const rules = [{ from: [{ source: { principals: ['cluster.local/ns/foo/sa/client'] } }], to: [{ operation: { paths: ['/admin'] } }] }];
   t.same(check(mg101, 'AuthorizationPolicy', deny(rules)), [
     {
       rule: 'MG101',
-      severity: 'deny',
+      severity: 'warn',
       path: 'spec.rules[0].to[0].operation.paths',
       message:
         'DENY rule combines HTTP attributes (paths) with spec.rules[0].from[0].source.principals and lists no ports, so on TCP ports Istio ' +
