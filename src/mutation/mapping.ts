@@ -34,8 +34,14 @@ export interface SourceMapping {
   files: SecretFile[];
   /** Files whose role has no Secret declared (MG304/MG403 report them). */
   unmapped: TlsFile[];
-  /** Mapping annotations that cannot be used, one sentence each, starting with the annotation. */
-  problems: string[];
+  /** Mapping annotations or file paths that cannot be used: the field and why. */
+  problems: MappingProblem[];
+}
+
+export interface MappingProblem {
+  /** `metadata.annotations.meshguard.io/ca-secret`, `spec.ingress[0].tls.caCertificates` */
+  path: string;
+  message: string;
 }
 
 /** Maps each file a Sidecar or DestinationRule reads to a Secret key, from the object's annotations. */
@@ -54,7 +60,7 @@ export function mapSourceFiles(kind: MappingKind, annotations: Readonly<Record<s
       continue;
     }
     const location = fileLocation(file.file);
-    if (typeof location === 'string') result.problems.push(`${file.fieldPath}: ${location}`);
+    if (typeof location === 'string') result.problems.push({ path: file.fieldPath, message: location });
     else result.files.push({ fieldPath: file.fieldPath, ...location, secret, key: keys[file.role] });
   }
   return result;
@@ -111,7 +117,10 @@ export function directoryProblem(dir: string): string | undefined {
   const normalized = normalizeDir(dir);
   if (normalized === '/') return 'a volume cannot be mounted at /';
   const clash = ISTIO_PATHS.find((p) => p === normalized || p.startsWith(`${normalized}/`) || normalized.startsWith(`${p}/`));
-  return clash ? `${normalized} overlaps ${clash}, where Istio mounts its own files into istio-proxy` : undefined;
+  if (!clash) return undefined;
+  return clash === normalized
+    ? `${normalized} is where Istio mounts its own files into istio-proxy`
+    : `${normalized} overlaps ${clash}, where Istio mounts its own files into istio-proxy`;
 }
 
 export function normalizeDir(dir: string): string {
@@ -126,20 +135,20 @@ function fileLocation(file: string): { dir: string; fileName: string } | string 
   return problem ?? { dir: normalizeDir(dir), fileName: posix.basename(file) };
 }
 
-function secretName(annotations: Readonly<Record<string, string>>, annotation: string, problems: string[]): string | undefined {
+function secretName(annotations: Readonly<Record<string, string>>, annotation: string, problems: MappingProblem[]): string | undefined {
   const value = annotations[annotation]?.trim();
   if (value === undefined || value === '') return undefined;
   if (isSecretName(value)) return value;
-  problems.push(`${annotation}: "${value}" is not a valid Secret name (lowercase letters, digits, '-' and '.')`);
+  problems.push({ path: `metadata.annotations.${annotation}`, message: `"${value}" is not a valid Secret name (lowercase letters, digits, '-' and '.')` });
   return undefined;
 }
 
-function secretKeys(value: string | undefined, problems: string[]): Record<FileRole, string> {
+function secretKeys(value: string | undefined, problems: MappingProblem[]): Record<FileRole, string> {
   const keys = { ...DEFAULT_KEYS };
   for (const pair of splitList(value ?? '')) {
     const [role = '', key = '', ...rest] = pair.split('=').map((s) => s.trim());
     if (rest.length === 0 && Object.hasOwn(DEFAULT_KEYS, role) && /^[-._a-zA-Z0-9]+$/.test(key)) keys[role as FileRole] = key;
-    else problems.push(`${MAPPING.secretKeys}: "${pair}" is not role=key with role one of cert, key, ca, crl`);
+    else problems.push({ path: `metadata.annotations.${MAPPING.secretKeys}`, message: `"${pair}" is not role=key with role one of cert, key, ca, crl` });
   }
   return keys;
 }

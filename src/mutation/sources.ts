@@ -34,8 +34,12 @@ export function mappingSources(view: ClusterView, workload: WorkloadInfo): Mappi
   return sources;
 }
 
-/** A Sidecar's workloadSelector has `labels`, a DestinationRule's `matchLabels`. */
 function hasSelector(object: MappedObject): boolean {
-  const labels = object.kind === 'Sidecar' ? object.spec?.workloadSelector?.labels : object.spec?.workloadSelector?.matchLabels;
-  return Object.keys(labels ?? {}).length > 0;
+  return Object.keys(selectorLabels(object.kind, object.spec)).length > 0;
+}
+
+/** A Sidecar's workloadSelector has `labels`, a DestinationRule's `matchLabels`. */
+export function selectorLabels(kind: MappingKind, spec: SidecarSpec | DestinationRuleSpec | undefined): Record<string, string> {
+  const labels = kind === 'Sidecar' ? (spec as SidecarSpec | undefined)?.workloadSelector?.labels : (spec as DestinationRuleSpec | undefined)?.workloadSelector?.matchLabels;
+  return Object.fromEntries(Object.entries(labels ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
