@@ -14,7 +14,10 @@ import { mg203 } from './mg203-port-level-without-selector.js';
 import { mg290 } from './mg290-alpha-authentication-policy.js';
 import { mg300 } from './mg300-destination-rule-tls-structure.js';
 import { mg303 } from './mg303-tls-without-verification.js';
+import { mg304 } from './mg304-destinationrule-tls-mounts.js';
+import { mg403 } from './mg403-sidecar-tls-mounts.js';
 import { mg404 } from './mg404-sidecar-structure.js';
+import { mg501 } from './mg501-tls-volumes.js';
 
 /** Every rule meshguard runs. Adding a rule is one file and one line here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -32,7 +35,10 @@ export const ALL_RULES: readonly Rule[] = [
   mg290,
   mg300,
   mg303,
+  mg304,
+  mg403,
   mg404,
+  mg501,
 ] as Rule[];
 
 export function defaultRegistry(): RuleRegistry {
