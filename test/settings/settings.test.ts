@@ -20,7 +20,8 @@ t.test('defaults apply when nothing is configured', async (t) => {
     rules: {},
     exemptions: [],
     logLevel: 'info',
-    server: { host: '0.0.0.0', admissionPort: 8443, healthPort: 9090, certDir: 'certs', bodyLimitBytes: 8 * 1024 * 1024 },
+    server: { host: '0.0.0.0', admissionPort: 8443, healthPort: 9090, certDir: 'certs', bodyLimitBytes: 8 * 1024 * 1024, shutdownDelaySeconds: 10 },
+    certificates: { source: 'files' },
   });
 });
 
