@@ -11,8 +11,11 @@ import { mg113 } from './mg113-path-never-matches.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
 import { mg203 } from './mg203-port-level-without-selector.js';
+import { mg210 } from './mg210-disable-under-istio-mutual.js';
 import { mg290 } from './mg290-alpha-authentication-policy.js';
 import { mg300 } from './mg300-destination-rule-tls-structure.js';
+import { mg301 } from './mg301-plaintext-to-strict.js';
+import { mg302 } from './mg302-istio-mutual-to-plaintext.js';
 import { mg303 } from './mg303-tls-without-verification.js';
 import { mg404 } from './mg404-sidecar-structure.js';
 
@@ -29,8 +32,11 @@ export const ALL_RULES: readonly Rule[] = [
   mg200,
   mg201,
   mg203,
+  mg210,
   mg290,
   mg300,
+  mg301,
+  mg302,
   mg303,
   mg404,
 ] as Rule[];
