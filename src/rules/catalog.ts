@@ -5,6 +5,7 @@ import { mg101 } from './mg101-deny-http-only.js';
 import { mg103 } from './mg103-mesh-wide-deny-all.js';
 import { mg104 } from './mg104-root-allow-nothing.js';
 import { mg105 } from './mg105-principal-format.js';
+import { mg106 } from './mg106-identity-without-strict.js';
 import { mg110 } from './mg110-method-never-matches.js';
 import { mg111 } from './mg111-from-to-split.js';
 import { mg113 } from './mg113-path-never-matches.js';
@@ -17,6 +18,8 @@ import { mg300 } from './mg300-destination-rule-tls-structure.js';
 import { mg301 } from './mg301-plaintext-to-strict.js';
 import { mg302 } from './mg302-istio-mutual-to-plaintext.js';
 import { mg303 } from './mg303-tls-without-verification.js';
+import { mg401 } from './mg401-sidecar-tls-not-disable.js';
+import { mg402 } from './mg402-sidecar-tls-feature-off.js';
 import { mg404 } from './mg404-sidecar-structure.js';
 
 /** Every rule meshguard runs. Adding a rule is one file and one line here. */
@@ -26,6 +29,7 @@ export const ALL_RULES: readonly Rule[] = [
   mg103,
   mg104,
   mg105,
+  mg106,
   mg110,
   mg111,
   mg113,
@@ -38,6 +42,8 @@ export const ALL_RULES: readonly Rule[] = [
   mg301,
   mg302,
   mg303,
+  mg401,
+  mg402,
   mg404,
 ] as Rule[];
 

@@ -1,4 +1,4 @@
-import type { EffectiveMtls, PolicyObject, ServiceInfo, WorkloadInfo } from '../cluster/model.js';
+import type { EffectiveMtls, PolicyObject, WorkloadInfo } from '../cluster/model.js';
 import type { IstioKind } from '../cluster/view.js';
 
 /** How many names a message lists before it says "and N more": enough to act on, short enough to read. */
@@ -14,11 +14,6 @@ export function objectName(policy: PolicyObject<IstioKind>): string {
   return `${policy.kind} ${policy.namespace}/${policy.name}`;
 }
 
-/** `reviews.prod.svc.cluster.local` without the cluster suffix: `Service prod/reviews`. */
-export function serviceName(service: ServiceInfo): string {
-  return `Service ${service.namespace}/${service.name}`;
-}
-
 const SCOPE_WORDS: Readonly<Record<NonNullable<EffectiveMtls['decidedBy']>['scope'], string>> = {
   mesh: 'mesh-wide',
   namespace: 'namespace-wide',
@@ -30,6 +25,15 @@ const SCOPE_WORDS: Readonly<Record<NonNullable<EffectiveMtls['decidedBy']>['scop
 export function mtlsText(mtls: EffectiveMtls): string {
   const by = mtls.decidedBy;
   return by ? `${mtls.mode} (PeerAuthentication ${by.namespace}/${by.name}, ${SCOPE_WORDS[by.scope]})` : `${mtls.mode} (no PeerAuthentication applies: Istio's default)`;
+}
+
+/**
+ * `Deployment/httpbin in full (port 8080) is DISABLE (PeerAuthentication full/default, namespace-wide)`;
+ * without mTLS: `... has no sidecar`; port 0 stands for the workload as a whole.
+ */
+export function portModeText(workload: WorkloadInfo, port: number, mtls: EffectiveMtls | undefined): string {
+  const where = port > 0 ? `${workloadName(workload)} (port ${port})` : workloadName(workload);
+  return mtls ? `${where} is ${mtlsText(mtls)}` : `${where} has no sidecar`;
 }
 
 /** `a, b, c and 2 more`: distinct names in first-seen order. */

@@ -1,7 +1,7 @@
 import type { EffectiveMtls, PolicyObject } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
 import { tlsTargets, type TlsTarget } from '../istio/tls-targets.js';
-import { mtlsText, nameList, workloadName } from './describe.js';
+import { nameList, portModeText } from './describe.js';
 
 /**
  * What the client sidecar sends (a DestinationRule's tls.mode) against what the server sidecar accepts
@@ -35,12 +35,7 @@ export function tlsConflict(view: ClusterView, target: TlsTarget): ConflictingTa
 
 /** `Deployment/httpbin in full (port 8080) is DISABLE (PeerAuthentication full/default, namespace-wide)`, for up to three targets. */
 export function serverSides(conflicts: readonly ConflictingTarget[]): string {
-  return nameList(
-    conflicts.map(({ target, mtls }) => {
-      const where = `${workloadName(target.workload)} (port ${target.containerPort})`;
-      return mtls ? `${where} is ${mtlsText(mtls)}` : `${where} has no sidecar`;
-    }),
-  );
+  return nameList(conflicts.map(({ target, mtls }) => portModeText(target.workload, target.containerPort, mtls)));
 }
 
 export interface ConflictingSite {
