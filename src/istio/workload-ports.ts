@@ -29,19 +29,32 @@ export function receivingPorts(view: ClusterView, workload: WorkloadInfo): numbe
   return [...ports].sort((a, b) => a - b);
 }
 
+/** A Service port written where a container port belongs, and a workload it forwards to. */
+export interface MisusedServicePort extends ServedPort {
+  workload: WorkloadInfo;
+  containerPort: number;
+}
+
 /**
  * `port` written where Istio expects a workload (container) port — AuthorizationPolicy `ports`,
  * PeerAuthentication `portLevelMtls` keys — that is instead a Service port forwarding to another
  * container port, on workloads where `port` is not itself a container port: the setting never applies.
  * Returns the first such Service port, or undefined when `port` is a container port of some workload.
  */
-export function servicePortInsteadOfContainerPort(view: ClusterView, workloads: readonly WorkloadInfo[], port: number): ServedPort | undefined {
-  let misused: ServedPort | undefined;
+export function servicePortInsteadOfContainerPort(view: ClusterView, workloads: readonly WorkloadInfo[], port: number): MisusedServicePort | undefined {
+  let misused: MisusedServicePort | undefined;
   for (const workload of workloads) {
     if (receivingPorts(view, workload).includes(port)) return undefined;
-    misused ??= servedPorts(view, workload).find((s) => s.servicePort.port === port && s.containerPort !== undefined);
+    const served = servedPorts(view, workload).find((s) => s.servicePort.port === port && s.containerPort !== undefined);
+    if (served && !misused) misused = { ...served, workload, containerPort: served.containerPort! };
   }
   return misused;
+}
+
+/** `8000 is the port of Service foo/httpbin, which forwards to container port 8080 of Deployment/httpbin in foo`. */
+export function misusedPortText(misused: MisusedServicePort): string {
+  const { service, servicePort, containerPort, workload } = misused;
+  return `${servicePort.port} is the port of Service ${service.namespace}/${service.name}, which forwards to container port ${containerPort} of ${workload.ref} in ${workload.namespace}`;
 }
 
 /** Service ports (with their Istio protocol) that land on `containerPort` of the workload. */

@@ -8,10 +8,13 @@ import { mg105 } from './mg105-principal-format.js';
 import { mg106 } from './mg106-identity-without-strict.js';
 import { mg110 } from './mg110-method-never-matches.js';
 import { mg111 } from './mg111-from-to-split.js';
+import { mg112 } from './mg112-authz-service-port.js';
 import { mg113 } from './mg113-path-never-matches.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
 import { mg203 } from './mg203-port-level-without-selector.js';
+import { mg208 } from './mg208-port-level-service-port.js';
+import { mg209 } from './mg209-strict-with-unmeshed.js';
 import { mg210 } from './mg210-disable-under-istio-mutual.js';
 import { mg290 } from './mg290-alpha-authentication-policy.js';
 import { mg300 } from './mg300-destination-rule-tls-structure.js';
@@ -32,10 +35,13 @@ export const ALL_RULES: readonly Rule[] = [
   mg106,
   mg110,
   mg111,
+  mg112,
   mg113,
   mg200,
   mg201,
   mg203,
+  mg208,
+  mg209,
   mg210,
   mg290,
   mg300,

@@ -31,12 +31,14 @@ export function peerAuthenticationReview(subject: Subject<'PeerAuthentication'>,
 
 /**
  * The workload ports whose effective mode differs after the change: every port a workload is known
- * to receive on, plus `extraPorts` (e.g. a Sidecar's ingress ports, which need not be declared).
+ * to receive on, plus `extraPorts` (e.g. a Sidecar's ingress ports, which need not be declared);
+ * port 0 (the workload level) for a workload with no known port.
  */
 export function mtlsChanges(review: PeerAuthenticationReview, extraPorts: (workload: WorkloadInfo) => readonly number[] = () => []): MtlsChange[] {
   const changes: MtlsChange[] = [];
   for (const workload of review.workloads) {
     const ports = new Set([...receivingPorts(review.before, workload), ...extraPorts(workload)]);
+    if (ports.size === 0) ports.add(0);
     for (const port of ports) {
       const before = review.before.effectiveMtls(workload, port);
       const after = review.after.effectiveMtls(workload, port);

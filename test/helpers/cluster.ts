@@ -92,3 +92,18 @@ export function review<K extends RuleKind>(rule: Rule<K>, object: KubeObject, op
     { view: options.view, rootNamespace: options.rootNamespace ?? 'istio-system' },
   );
 }
+
+/**
+ * A view the test can replace between requests (the cluster changed), for end-to-end tests where the
+ * server holds one view for its lifetime.
+ */
+export function switchableView(initial: ClusterView): { view: ClusterView; set(next: ClusterView): void } {
+  let current = initial;
+  const view = new Proxy({} as ClusterView, {
+    get(_target, key) {
+      const value: unknown = Reflect.get(current, key, current);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+    },
+  });
+  return { view, set: (next) => (current = next) };
+}
