@@ -1,0 +1,42 @@
+import { selectorMatches } from '../cluster/label-index.js';
+import type { PolicyObject, WorkloadInfo } from '../cluster/model.js';
+import { policySelector } from '../cluster/policy-order.js';
+import { policyObject } from '../cluster/project.js';
+import type { ClusterView, IstioKind, PendingChange } from '../cluster/view.js';
+import type { KubeObject } from '../k8s/types.js';
+import { hasTargetRefs } from './authz.js';
+import type { KindSpecs } from './kinds.js';
+
+/** The object under review as the ClusterView keeps Istio objects. */
+export function reviewedPolicy<K extends IstioKind>(kind: K, object: KubeObject<KindSpecs[K]>, namespace: string): PolicyObject<K> {
+  return policyObject(kind, object, namespace);
+}
+
+/** The change the review makes: the object stored (CREATE, UPDATE) or gone (DELETE). */
+export function pendingChange(policy: PolicyObject<IstioKind>, operation: string): PendingChange {
+  return operation === 'DELETE'
+    ? { type: 'delete', kind: policy.kind, namespace: policy.namespace, name: policy.name }
+    : { type: 'upsert', object: policy };
+}
+
+/**
+ * The workloads an Istio object applies to, as Istio scopes each kind:
+ * - a selector picks workloads of the object's namespace; an AuthorizationPolicy or RequestAuthentication
+ *   with a selector in the root namespace picks them in every namespace; a PeerAuthentication with a
+ *   selector in the root namespace is ignored by Istio and applies to nothing;
+ * - without a selector: every workload of the namespace, or of the mesh in the root namespace;
+ * - an AuthorizationPolicy with targetRefs applies to gateways and waypoints, which the view does not model: nothing.
+ */
+export function workloadsInScope(view: ClusterView, policy: PolicyObject<IstioKind>, rootNamespace: string): WorkloadInfo[] {
+  if (policy.kind === 'AuthorizationPolicy' && hasTargetRefs((policy as PolicyObject<'AuthorizationPolicy'>).spec)) return [];
+  const selector = policySelector(policy);
+  const inRoot = policy.namespace === rootNamespace;
+  if (!selector) return inRoot ? [...view.allWorkloads()] : [...view.workloads(policy.namespace)];
+  if (!inRoot) return [...view.workloads(policy.namespace, selector)];
+  if (policy.kind === 'AuthorizationPolicy' || policy.kind === 'RequestAuthentication') {
+    const found: WorkloadInfo[] = [];
+    for (const workload of view.allWorkloads()) if (selectorMatches(selector, workload.labels)) found.push(workload);
+    return found;
+  }
+  return policy.kind === 'PeerAuthentication' ? [] : [...view.workloads(policy.namespace, selector)];
+}

@@ -1,0 +1,34 @@
+import type { PolicyObject, WorkloadInfo } from '../cluster/model.js';
+import { policySelector } from '../cluster/policy-order.js';
+import type { ClusterView } from '../cluster/view.js';
+
+/** One `ingress[]` listener of a Sidecar that terminates TLS itself. */
+export interface IngressTls {
+  path: string;
+  port: number;
+}
+
+export function ingressTlsListeners(sidecar: PolicyObject<'Sidecar'>): IngressTls[] {
+  const listeners: IngressTls[] = [];
+  sidecar.spec.ingress?.forEach((ingress, i) => {
+    const port = ingress.port?.number;
+    if (ingress.tls && typeof port === 'number') listeners.push({ path: `spec.ingress[${i}].tls`, port });
+  });
+  return listeners;
+}
+
+/**
+ * The Sidecar Istio applies to a workload: the oldest one whose workloadSelector matches it, else the
+ * oldest selectorless one of its namespace, else the oldest selectorless one of the root namespace.
+ */
+export function sidecarOf(view: ClusterView, workload: WorkloadInfo, rootNamespace: string): PolicyObject<'Sidecar'> | undefined {
+  const selecting = view.selecting('Sidecar', workload)[0];
+  if (selecting) return selecting;
+  const namespaceDefault = (ns: string) => view.policies('Sidecar', ns).find((sidecar) => policySelector(sidecar) === undefined);
+  return namespaceDefault(workload.namespace) ?? namespaceDefault(rootNamespace);
+}
+
+/** `app: httpbin, version: v1`, for fixes that repeat a selector. */
+export function selectorText(labels: Readonly<Record<string, string>> | undefined): string {
+  return Object.entries(labels ?? {}).map(([key, value]) => `${key}: ${value}`).join(', ');
+}

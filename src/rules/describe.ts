@@ -1,0 +1,49 @@
+import type { EffectiveMtls, PolicyObject, WorkloadInfo } from '../cluster/model.js';
+import type { IstioKind } from '../cluster/view.js';
+
+/** How many names a message lists before it says "and N more": enough to act on, short enough to read. */
+const NAMES_SHOWN = 3;
+
+/** `Deployment/httpbin in foo` */
+export function workloadName(workload: WorkloadInfo): string {
+  return `${workload.ref} in ${workload.namespace}`;
+}
+
+/** `DestinationRule reviews/default` (namespace/name, as kubectl prints it). */
+export function objectName(policy: PolicyObject<IstioKind>): string {
+  return `${policy.kind} ${policy.namespace}/${policy.name}`;
+}
+
+const SCOPE_WORDS: Readonly<Record<NonNullable<EffectiveMtls['decidedBy']>['scope'], string>> = {
+  mesh: 'mesh-wide',
+  namespace: 'namespace-wide',
+  workload: 'workload policy',
+  port: 'portLevelMtls',
+};
+
+/** `STRICT (PeerAuthentication foo/default, namespace-wide)` or `PERMISSIVE (no PeerAuthentication applies: Istio's default)`. */
+export function mtlsText(mtls: EffectiveMtls): string {
+  const by = mtls.decidedBy;
+  return by ? `${mtls.mode} (PeerAuthentication ${by.namespace}/${by.name}, ${SCOPE_WORDS[by.scope]})` : `${mtls.mode} (no PeerAuthentication applies: Istio's default)`;
+}
+
+/**
+ * `Deployment/httpbin in full (port 8080) is DISABLE (PeerAuthentication full/default, namespace-wide)`;
+ * without mTLS: `... has no sidecar`; port 0 stands for the workload as a whole.
+ */
+export function portModeText(workload: WorkloadInfo, port: number, mtls: EffectiveMtls | undefined): string {
+  const where = port > 0 ? `${workloadName(workload)} (port ${port})` : workloadName(workload);
+  return mtls ? `${where} is ${mtlsText(mtls)}` : `${where} has no sidecar`;
+}
+
+/** `a, b, c and 2 more`: distinct names in first-seen order. */
+export function nameList(names: Iterable<string>): string {
+  const distinct = [...new Set(names)];
+  const shown = distinct.slice(0, NAMES_SHOWN).join(', ');
+  return distinct.length > NAMES_SHOWN ? `${shown} and ${distinct.length - NAMES_SHOWN} more` : shown;
+}
+
+/** `1 pod` / `3 pods`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

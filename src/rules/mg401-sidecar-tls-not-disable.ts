@@ -1,0 +1,72 @@
+import { policySelector } from '../cluster/policy-order.js';
+import { reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { ingressTlsListeners, selectorText, sidecarOf } from '../istio/sidecar-tls.js';
+import { mtlsText, nameList, objectName, portModeText, workloadName } from './describe.js';
+import { modeField, mtlsChanges, peerAuthenticationReview } from './mtls-changes.js';
+import { defineRule, type Finding, type RuleContext, type Subject } from './types.js';
+
+/**
+ * Istio builds a Sidecar's ingress TLS listener only where the effective PeerAuthentication mode of
+ * the port is DISABLE (pilot/pkg/networking/core/listener_inbound.go); elsewhere it silently keeps
+ * its own mTLS/plaintext chain. Judged both ways: when the Sidecar arrives, and when a
+ * PeerAuthentication change or deletion takes the DISABLE away from a port a Sidecar terminates TLS on.
+ */
+export const mg401 = defineRule({
+  id: 'MG401',
+  kinds: ['Sidecar', 'PeerAuthentication'],
+  severity: 'deny',
+  summary: 'Sidecar ingress TLS on a port whose effective PeerAuthentication mode is not DISABLE: Istio ignores the TLS settings (judged on the Sidecar and on PeerAuthentication changes; a DELETE is warned).',
+  needsCluster: true,
+  operations: ['CREATE', 'UPDATE', 'DELETE'],
+  check(subject, context) {
+    if (subject.kind === 'PeerAuthentication') return peerAuthenticationSide(subject as Subject<'PeerAuthentication'>, context);
+    return subject.operation === 'DELETE' ? [] : sidecarSide(subject as Subject<'Sidecar'>, context);
+  },
+});
+
+const CONSEQUENCE =
+  'and Istio applies Sidecar ingress TLS only where the effective PeerAuthentication mode of the port is DISABLE: the tls settings are ' +
+  'ignored, the port keeps Istio\'s own mTLS, and clients that originate TLS to it fail the handshake.';
+
+function sidecarSide({ object, namespace }: Subject<'Sidecar'>, { view, rootNamespace }: RuleContext): Finding[] {
+  const sidecar = reviewedPolicy('Sidecar', object, namespace);
+  const workloads = workloadsInScope(view, sidecar, rootNamespace).filter((w) => w.sidecar);
+  const selector = selectorText(policySelector(sidecar));
+  return ingressTlsListeners(sidecar).flatMap(({ path, port }): Finding[] => {
+    const wrong = workloads.flatMap((workload) => {
+      const mtls = view.effectiveMtls(workload, port);
+      return mtls.mode === 'DISABLE' ? [] : [portModeText(workload, port, mtls)];
+    });
+    if (wrong.length === 0) return [];
+    const fix = selector
+      ? `Add a PeerAuthentication with selector.matchLabels {${selector}} and portLevelMtls: {"${port}": {mode: DISABLE}}.`
+      : `Add a PeerAuthentication for these workloads (with a selector) and portLevelMtls: {"${port}": {mode: DISABLE}}.`;
+    return [{ rule: 'MG401', severity: 'deny', path, message: `this Sidecar terminates TLS on port ${port}, but ${nameList(wrong)}, ${CONSEQUENCE} ${fix}` }];
+  });
+}
+
+function peerAuthenticationSide(subject: Subject<'PeerAuthentication'>, { view, rootNamespace }: RuleContext): Finding[] {
+  const review = peerAuthenticationReview(subject, view, rootNamespace);
+  const listeners = (workload: Parameters<typeof sidecarOf>[1]) => {
+    const sidecar = sidecarOf(view, workload, rootNamespace);
+    return sidecar ? ingressTlsListeners(sidecar).map((listener) => ({ sidecar, ...listener })) : [];
+  };
+  const deleting = subject.operation === 'DELETE';
+  const findings: Finding[] = [];
+  for (const change of mtlsChanges(review, (w) => listeners(w).map((l) => l.port))) {
+    if (change.before.mode !== 'DISABLE' || change.after.mode === 'DISABLE') continue;
+    for (const { sidecar, path, port } of listeners(change.workload)) {
+      if (port !== change.port) continue;
+      findings.push({
+        rule: 'MG401',
+        severity: deleting ? 'warn' : 'deny',
+        path: modeField(change, review, subject.operation),
+        message:
+          `${deleting ? 'deleting this PeerAuthentication makes' : 'this PeerAuthentication makes'} port ${port} of ${workloadName(change.workload)} ` +
+          `${mtlsText(change.after)}, but ${objectName(sidecar)} terminates TLS there (${path}), ${CONSEQUENCE} ` +
+          `Keep portLevelMtls: {"${port}": {mode: DISABLE}} for this workload, or remove the Sidecar's tls first.`,
+      });
+    }
+  }
+  return findings;
+}
