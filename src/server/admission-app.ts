@@ -1,18 +1,15 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { handleReview, type WebhookDeps, type WebhookName } from '../admission/webhook.js';
 import { ReviewDecodeError } from '../admission/review.js';
-import { TLS_MIN_VERSION, type ServingCertificate } from './tls.js';
+import { limitInFlight } from './in-flight-limit.js';
+import { KEEP_ALIVE_TIMEOUT_MS, LISTENER_OPTIONS, MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './listener-limits.js';
+import type { ServingCertificate } from './tls.js';
 
 export interface AdmissionAppOptions {
   certificate: ServingCertificate;
   bodyLimitBytes: number;
   deps: WebhookDeps;
 }
-
-/** The API server waits for us on every apply (timeoutSeconds 5 in the chart): a request that has not arrived whole by then is abandoned. */
-const REQUEST_TIMEOUT_MS = 5_000;
-/** Longer than the API server's idle timeout for pooled connections (90 s), so it never reuses a socket we are closing. */
-const KEEP_ALIVE_TIMEOUT_MS = 95_000;
 
 export function buildAdmissionApp({ certificate, bodyLimitBytes, deps }: AdmissionAppOptions): FastifyInstance {
   const app = Fastify({
@@ -21,8 +18,13 @@ export function buildAdmissionApp({ certificate, bodyLimitBytes, deps }: Admissi
     requestTimeout: REQUEST_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     return503OnClosing: true,
-    https: { key: certificate.key, cert: certificate.cert, minVersion: TLS_MIN_VERSION },
+    // The API server never sends __proto__ itself, but objects can carry it as a map key (matchLabels):
+    // dropping the key keeps the object reviewable, where rejecting the body would bypass the review under failurePolicy Ignore.
+    onProtoPoisoning: 'remove',
+    https: { key: certificate.key, cert: certificate.cert, ...LISTENER_OPTIONS },
   });
+  app.server.maxConnections = MAX_CONNECTIONS;
+  limitInFlight(app, { max: deps.settings().server.maxInFlight, metrics: deps.metrics, logger: deps.logger });
   // AdmissionReviews are JSON; Fastify would otherwise also accept text/plain.
   app.removeContentTypeParser('text/plain');
 
