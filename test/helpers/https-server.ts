@@ -47,7 +47,7 @@ export async function startTestServer(options: { settings?: Record<string, unkno
   const registry = defaultRegistry();
   const dir = certDir();
   const settings = validateSettings(
-    { ...options.settings, server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
+    { ...options.settings, server: { ...(options.settings?.server as object | undefined), host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
     new Set(registry.all().map((r) => r.id)),
   );
   const logLines: Array<Record<string, unknown>> = [];
