@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { CHECK_USAGE, runCheckCommand } from './check/command.js';
 import { ensureCertificateFiles, writeCertificateFiles } from './certs/files.js';
 import { defaultRegistry } from './rules/catalog.js';
 import { serve } from './server/serve.js';
@@ -13,6 +14,7 @@ Usage:
       --dev-certs   generate development certificates in the certificate directory when missing
   meshguard certs [--dir DIR] [--service NAME] [--namespace NS] [--days N]
       Generate a CA and a serving certificate (node-forge) and print the base64 CA bundle.
+${CHECK_USAGE}
   meshguard help
 
 Settings come from --settings FILE (or MESHGUARD_SETTINGS) and MESHGUARD_* environment variables.`;
@@ -24,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest);
     case 'certs':
       return runCerts(rest);
+    case 'check':
+      return runCheckCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
     case 'help':
     case '--help':
     case '-h':
@@ -39,21 +43,25 @@ async function main(argv: string[]): Promise<number> {
 async function runServe(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { settings: { type: 'string' }, 'dev-certs': { type: 'boolean' } } });
   const registry = defaultRegistry();
-  const settings = loadSettings({
-    file: values.settings ?? process.env.MESHGUARD_SETTINGS,
-    env: process.env,
-    knownRules: new Set(registry.all().map((r) => r.id)),
-  });
+  const file = values.settings ?? process.env.MESHGUARD_SETTINGS;
+  const load = () => loadSettings({ file, env: process.env, knownRules: new Set(registry.all().map((r) => r.id)) });
+  const settings = load();
   if (values['dev-certs']) {
     const created = ensureCertificateFiles({ dir: settings.server.certDir, service: 'meshguard', namespace: 'meshguard', days: 365 });
     if (created) process.stderr.write(`meshguard: generated development certificates in ${settings.server.certDir}/\n`);
   }
-  const server = await serve({ settings, registry });
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
+  // Until the admission listener is up there is nothing in flight to drain.
+  const exitAtOnce = () => process.exit(0);
+  process.once('SIGTERM', exitAtOnce).once('SIGINT', exitAtOnce);
+  const server = await serve({ settings, registry, settingsFile: file ? { path: file, load } : undefined });
+  process.off('SIGTERM', exitAtOnce).off('SIGINT', exitAtOnce);
+  // SIGTERM (the kubelet): keep serving for the shutdown delay while endpoints catch up. SIGINT
+  // (Ctrl-C in development): no delay.
+  const stop = (delayMs: number) => () => {
+    void server.shutdown(delayMs).then(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop(server.settings().server.shutdownDelaySeconds * 1000));
+  process.once('SIGINT', stop(0));
   return new Promise<number>(() => undefined);
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { CertificatesSettingsSchema } from './certs/settings.js';
 
 const RuleMode = Type.Union([Type.Literal('enforce'), Type.Literal('warn'), Type.Literal('off')]);
 
@@ -46,9 +47,12 @@ export const SettingsSchema = Type.Object(
          * (at worst maxInFlight × bodyLimitBytes) and keeps the wait of the others short.
          */
         maxInFlight: Type.Integer({ minimum: 1, default: 32 }),
+        /** After SIGTERM, keep serving (not ready) this long: the API server keeps sending to a terminating pod for a while. */
+        shutdownDelaySeconds: Type.Integer({ minimum: 0, maximum: 300, default: 10 }),
       },
       { additionalProperties: false, default: {} },
     ),
+    certificates: CertificatesSettingsSchema,
   },
   { additionalProperties: false },
 );

@@ -15,27 +15,35 @@ for (const [kind, { spec }] of Object.entries(crdSchemas as Record<string, { spe
   specValidators.set(kind, ajv.compile(spec));
 }
 
-/** Returns why the object cannot be read as a `kind`, or undefined when it can. */
-export function shapeProblem(kind: RuleKind, object: KubeObject): string | undefined {
+/** Where and why an object cannot be read as its kind: `{ path: 'spec.mtls.mode', reason: 'must be equal to ...' }`. */
+export interface ShapeIssue {
+  path: string;
+  reason: string;
+}
+
+/** Returns where and why the object cannot be read as a `kind`, or undefined when it can. */
+export function shapeIssue(kind: RuleKind, object: KubeObject): ShapeIssue | undefined {
   const metadata = object.metadata;
-  if (metadata !== undefined && !isRecord(metadata)) return 'metadata must be an object';
+  if (metadata !== undefined && !isRecord(metadata)) return { path: 'metadata', reason: 'must be an object' };
   for (const field of ['labels', 'annotations'] as const) {
     const map: unknown = metadata?.[field];
     if (map === undefined || map === null) continue;
-    if (!isRecord(map) || Object.values(map).some((v) => typeof v !== 'string')) return `metadata.${field} must map strings to strings`;
+    if (!isRecord(map) || Object.values(map).some((v) => typeof v !== 'string')) return { path: `metadata.${field}`, reason: 'must map strings to strings' };
   }
   const spec: unknown = object.spec;
   if (spec === undefined || spec === null) return undefined;
-  if (!isRecord(spec)) return 'spec must be an object';
+  if (!isRecord(spec)) return { path: 'spec', reason: 'must be an object' };
   const validate = specValidators.get(kind);
   if (validate && !validate(spec)) return describeSchemaError(validate.errors?.[0]);
   return undefined;
 }
 
-function describeSchemaError(error: ErrorObject | undefined): string {
-  if (!error) return 'spec does not match the schema';
+function describeSchemaError(error: ErrorObject | undefined): ShapeIssue {
+  if (!error) return { path: 'spec', reason: 'does not match the schema' };
   const path = error.instancePath.split('/').slice(1).map(segmentToPath).join('');
-  return `spec${path} ${error.message ?? 'does not match the schema'}`;
+  const allowed = error.keyword === 'enum' ? (error.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+  const reason = error.message ?? 'does not match the schema';
+  return { path: `spec${path}`, reason: allowed ? `${reason} (${allowed.map(String).join(', ')})` : reason };
 }
 
 function segmentToPath(segment: string): string {

@@ -3,25 +3,32 @@ import { handleReview, type WebhookDeps, type WebhookName } from '../admission/w
 import { ReviewDecodeError } from '../admission/review.js';
 import { limitInFlight } from './in-flight-limit.js';
 import { KEEP_ALIVE_TIMEOUT_MS, LISTENER_OPTIONS, MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './listener-limits.js';
-import type { ServingCertificate } from './tls.js';
+import { secureContextOptions, type ServingCertificate } from './tls.js';
 
 export interface AdmissionAppOptions {
   certificate: ServingCertificate;
   bodyLimitBytes: number;
   deps: WebhookDeps;
+  /** True once shutdown has begun: responses then carry `Connection: close` so clients stop reusing the connection. */
+  draining?: () => boolean;
 }
 
-export function buildAdmissionApp({ certificate, bodyLimitBytes, deps }: AdmissionAppOptions): FastifyInstance {
+export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining = () => false }: AdmissionAppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: bodyLimitBytes,
     requestTimeout: REQUEST_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    return503OnClosing: true,
-    // The API server never sends __proto__ itself, but objects can carry it as a map key (matchLabels):
-    // dropping the key keeps the object reviewable, where rejecting the body would bypass the review under failurePolicy Ignore.
+    // While closing, a review that arrives on an open connection is still answered: a 503 would be a
+    // failed call, which the API server turns into a denied apply (failurePolicy Fail).
+    return503OnClosing: false,
+    // Objects can carry __proto__ as a map key (matchLabels keys are free-form): dropping the key keeps
+    // the object reviewable, where rejecting the body would skip the review under failurePolicy Ignore.
     onProtoPoisoning: 'remove',
-    https: { key: certificate.key, cert: certificate.cert, ...LISTENER_OPTIONS },
+    https: { ...secureContextOptions(certificate), ...LISTENER_OPTIONS },
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining()) reply.header('connection', 'close');
   });
   app.server.maxConnections = MAX_CONNECTIONS;
   limitInFlight(app, { max: deps.settings().server.maxInFlight, metrics: deps.metrics, logger: deps.logger });

@@ -1,6 +1,4 @@
-import { constants } from 'node:crypto';
 import type { ServerOptions } from 'node:https';
-import { TLS_MIN_VERSION } from './tls.js';
 
 /*
  * Every limit of the admission listener, in one place, each with its operational reason. The API
@@ -28,14 +26,8 @@ export const KEEP_ALIVE_TIMEOUT_MS = 95_000;
  */
 export const MAX_CONNECTIONS = 1_000;
 
-/**
- * Listener options for https.createServer (key and cert are added by the caller). TLS 1.2 is the
- * floor, and renegotiation is refused: TLS 1.3 has none, and a client-initiated TLS 1.2
- * renegotiation only costs us a handshake's CPU per request (a known DoS amplifier).
- */
+/** Connection options for https.createServer; the TLS-level ones are in tls.ts (secureContextOptions). */
 export const LISTENER_OPTIONS = {
-  minVersion: TLS_MIN_VERSION,
-  secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
   headersTimeout: HEADERS_TIMEOUT_MS,
   requestTimeout: REQUEST_TIMEOUT_MS,
