@@ -10,6 +10,7 @@ import { defaultRegistry } from '../../src/rules/catalog.js';
 import { createLogger } from '../../src/server/logger.js';
 import { serve, type RunningServer } from '../../src/server/serve.js';
 import { validateSettings, type Settings } from '../../src/settings.js';
+import { secretLeaks } from './secret-scan.js';
 
 export interface HttpResult {
   status: number;
@@ -69,9 +70,12 @@ export async function startTestServer(options: { settings?: Record<string, unkno
     post: (path, body, headers = { 'content-type': 'application/json' }) =>
       send(httpsRequest, `${server.admissionUrl}${path}`, { method: 'POST', agent, headers }, typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)),
     getHealth: (path) => send(httpRequest, `${server.healthUrl}${path}`, { method: 'GET' }),
+    /** Closes the server, then fails the caller when any log line it wrote carries credential material. */
     async close() {
       agent.destroy();
       await server.close();
+      const leaks = secretLeaks(logLines);
+      if (leaks.length > 0) throw new Error(`the server logged credential material:\n${leaks.join('\n')}`);
     },
   };
 }

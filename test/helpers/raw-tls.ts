@@ -29,7 +29,8 @@ export function openTls(url: string, ca: string, options: ConnectionOptions = {}
 
 /**
  * Writes the steps over a fresh TLS connection (or plain TCP with `plain`), then waits for the server
- * to close the socket; after `giveUpMs` the client closes it itself and `closedByServer` is false.
+ * to close the socket; `giveUpMs` after the connection is up the client closes it itself and
+ * `closedByServer` is false.
  */
 export async function rawExchange(
   url: string,
@@ -40,29 +41,25 @@ export async function rawExchange(
   const socket: Socket = plain ? netConnect(endpointOf(url)) : tlsConnect({ ...endpointOf(url), ca, servername: 'localhost' });
   const chunks: Buffer[] = [];
   let error: string | undefined;
-  let closed = false;
+  let givenUp = false;
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
   socket.on('error', (e: Error) => (error = e.message));
-  const closedByServer = new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => {
-      resolve(false);
-      socket.destroy();
-    }, giveUpMs);
-    socket.once('close', () => {
-      closed = true;
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-  await new Promise<void>((resolve) => socket.once(plain ? 'connect' : 'secureConnect', resolve).once('close', resolve));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await Promise.race([new Promise((resolve) => socket.once(plain ? 'connect' : 'secureConnect', resolve)), closed]);
+  // The clock starts once the connection is up: a loaded machine may take a while to complete handshakes.
+  const giveUp = setTimeout(() => {
+    givenUp = true;
+    socket.destroy();
+  }, giveUpMs);
+  socket.once('close', () => clearTimeout(giveUp));
   for (const step of steps) {
-    if (closed) break;
+    if (socket.destroyed) break;
     if (typeof step === 'object' && 'pauseMs' in step) await sleep(step.pauseMs);
     else socket.write(step);
   }
-  const byServer = await closedByServer;
+  await closed;
   const response = Buffer.concat(chunks).toString('latin1');
-  return { response, closedByServer: byServer, status: statusOf(response), ...(error ? { error } : {}) };
+  return { response, closedByServer: !givenUp, status: statusOf(response), ...(error ? { error } : {}) };
 }
 
 export function statusOf(response: string): number {
