@@ -9,6 +9,7 @@ import { defaultRegistry } from '../../src/rules/catalog.js';
 import { serve, type RunningServer } from '../../src/server/serve.js';
 import { validateSettings, type Settings } from '../../src/settings.js';
 import { capturingLogger } from './log-capture.js';
+import { secretLeaks } from './secret-scan.js';
 
 export interface HttpResult {
   status: number;
@@ -47,7 +48,7 @@ export async function startTestServer(options: { settings?: Record<string, unkno
   const dir = certDir();
   const settings = validateSettings(
     // Tests never reach for a developer's own cluster: no cluster unless a test asks for one.
-    { cluster: { source: 'none' }, ...options.settings, server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
+    { cluster: { source: 'none' }, ...options.settings, server: { ...(options.settings?.server as object | undefined), host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
     new Set(registry.all().map((r) => r.id)),
   );
   const { logger, lines: logLines } = capturingLogger();
@@ -63,9 +64,12 @@ export async function startTestServer(options: { settings?: Record<string, unkno
     post: (path, body, headers = { 'content-type': 'application/json' }) =>
       send(httpsRequest, `${server.admissionUrl}${path}`, { method: 'POST', agent, headers }, typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)),
     getHealth: (path) => send(httpRequest, `${server.healthUrl}${path}`, { method: 'GET' }),
+    /** Closes the server, then fails the caller when any log line it wrote carries credential material. */
     async close() {
       agent.destroy();
       await server.close();
+      const leaks = secretLeaks(logLines);
+      if (leaks.length > 0) throw new Error(`the server logged credential material:\n${leaks.join('\n')}`);
     },
   };
 }
