@@ -119,5 +119,5 @@ checksum, so changing them restarts the pods; everything else in the ConfigMap i
 {{- end }}
 {{- $certificates = dict "source" "self-managed" "selfManaged" $selfManaged }}
 {{- end }}
-{{- toYaml (dict "server" $server "certificates" $certificates) }}
+{{- toYaml (dict "server" $server "certificates" $certificates "cluster" (dict "source" "kubernetes")) }}
 {{- end }}
