@@ -1,3 +1,4 @@
+import { NO_CLUSTER } from '../cluster/no-cluster.js';
 import type { ClusterView } from '../cluster/view.js';
 import { formatFinding, ruleEnabled } from '../decision.js';
 import { shapeIssue } from '../istio/shape.js';
@@ -98,7 +99,7 @@ function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcom
   for (const f of decision.suppressed) deps.metrics.findings.inc({ rule: f.rule, outcome: 'suppressed' });
   reportFailures(evaluation, request.uid, deps);
 
-  const warnings = [...decision.warnings.map(formatFinding), ...pipelineWarnings(evaluation)];
+  const warnings = [...decision.warnings.map(formatFinding), ...pipelineWarnings(evaluation, deps.view !== NO_CLUSTER)];
   const ruleIds = [...new Set([...decision.denials, ...decision.warnings].map((f) => f.rule))];
   const response = decision.allowed
     ? allowed(review, warnings)
@@ -124,9 +125,13 @@ function mutate(review: DecodedReview, deps: WebhookDeps): Outcome {
   return { response: patched(review, mutation.patch, mutation.findings.map(formatFinding)), ruleIds };
 }
 
-function pipelineWarnings(evaluation: Evaluation): string[] {
+/**
+ * `clusterExpected`: a view that has not synced yet is worth a warning on every review (re-apply later);
+ * running without any cluster (local development, `cluster.source: none`) is said once in the start-up log.
+ */
+function pipelineWarnings(evaluation: Evaluation, clusterExpected: boolean): string[] {
   const warnings: string[] = [];
-  if (evaluation.skippedUnsynced.length > 0) {
+  if (clusterExpected && evaluation.skippedUnsynced.length > 0) {
     warnings.push(
       `meshguard: cluster state is not synced yet, so the cross-resource checks ${evaluation.skippedUnsynced.join(', ')} were skipped; ` +
         're-apply once meshguard is ready to have them checked.',
