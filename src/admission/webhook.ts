@@ -1,10 +1,9 @@
 import type { ClusterView } from '../cluster/view.js';
-import { decide, formatFinding } from '../decision.js';
-import { shapeProblem } from '../istio/shape.js';
+import { formatFinding } from '../decision.js';
 import { ruleKindOf, type RuleKind } from '../istio/kinds.js';
-import { evaluate, type Evaluation } from '../rules/evaluate.js';
+import { judgeObject } from '../judge.js';
+import type { Evaluation } from '../rules/evaluate.js';
 import type { RuleRegistry } from '../rules/registry.js';
-import type { Subject } from '../rules/types.js';
 import type { Logger } from '../server/logger.js';
 import type { Metrics } from '../server/metrics.js';
 import type { Settings } from '../settings.js';
@@ -71,22 +70,21 @@ function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcom
     const field = request.operation === 'DELETE' ? 'oldObject' : 'object';
     return { response: invalid(review, `meshguard cannot check this ${kind}: request.${field} is missing`), ruleIds: [] };
   }
-  const problem = shapeProblem(kind, object);
-  if (problem) {
-    return { response: invalid(review, `meshguard cannot check this ${kind}: ${problem}`), ruleIds: [] };
+  const judgement = judgeObject(
+    {
+      kind,
+      operation: request.operation,
+      namespace: request.namespace ?? object.metadata?.namespace ?? '',
+      name: request.name ?? object.metadata?.name ?? '',
+      object,
+      oldObject: request.operation === 'UPDATE' ? (request.oldObject ?? undefined) : undefined,
+    },
+    { registry: deps.registry, settings: deps.settings(), view: deps.view },
+  );
+  if (judgement.type === 'unreadable') {
+    return { response: invalid(review, `meshguard cannot check this ${kind}: ${judgement.issue.path} ${judgement.issue.reason}`), ruleIds: [] };
   }
-
-  const settings = deps.settings();
-  const subject: Subject = {
-    kind,
-    operation: request.operation,
-    namespace: request.namespace ?? object.metadata?.namespace ?? '',
-    name: request.name ?? object.metadata?.name ?? '',
-    object: object as Subject['object'],
-    oldObject: request.operation === 'UPDATE' ? ((request.oldObject ?? undefined) as Subject['object'] | undefined) : undefined,
-  };
-  const evaluation = evaluate(subject, deps.registry, { view: deps.view, rootNamespace: settings.rootNamespace });
-  const decision = decide(evaluation.findings, settings, subject);
+  const { evaluation, decision } = judgement;
 
   for (const f of decision.denials) deps.metrics.findings.inc({ rule: f.rule, outcome: 'deny' });
   for (const f of decision.warnings) deps.metrics.findings.inc({ rule: f.rule, outcome: 'warn' });

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { isRecord } from '../admission/review.js';
 import { KIND_VERSIONS, ruleKindOf } from '../istio/kinds.js';
-import { shapeProblem } from '../istio/shape.js';
+import { shapeIssue } from '../istio/shape.js';
 import type { KubeObject } from '../k8s/types.js';
 import { CronJobShape, TemplatedWorkloadShape, slimmer, type PodTemplateObject, type Slimmer } from './kube-shapes.js';
 import type { Labels } from './model.js';
@@ -109,8 +109,8 @@ export function buildManifestView(objects: KubeObject[], options: ManifestViewOp
     } else {
       const istioKind = istioKindOf(object);
       if (!istioKind) return;
-      const problem = shapeProblem(istioKind, object);
-      if (problem) skipped.push({ index, kind: istioKind, name: object.metadata?.name ?? '', reason: problem });
+      const issue = shapeIssue(istioKind, object);
+      if (issue) skipped.push({ index, kind: istioKind, name: object.metadata?.name ?? '', reason: `${issue.path} ${issue.reason}` });
       else upsert(index, withNamespace(object, namespace), resource(ISTIO_RESOURCES[istioKind]));
     }
   });
@@ -138,7 +138,11 @@ function typeOf(object: KubeObject): string {
 function istioKindOf(object: KubeObject): IstioKind | undefined {
   const [group = '', version = ''] = (object.apiVersion ?? '').split('/');
   const kind = ruleKindOf(group, object.kind ?? '');
-  return kind && kind !== 'Pod' && KIND_VERSIONS[kind].includes(version) && ISTIO_KINDS.includes(kind) ? kind : undefined;
+  return kind && isIstioKind(kind) && KIND_VERSIONS[kind].includes(version) ? kind : undefined;
+}
+
+function isIstioKind(kind: string): kind is IstioKind {
+  return (ISTIO_KINDS as readonly string[]).includes(kind);
 }
 
 function isIstiod(object: KubeObject): boolean {

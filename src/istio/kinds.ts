@@ -20,6 +20,18 @@ export interface PodSpec {
   containers?: Array<{ name?: string; ports?: Array<{ containerPort?: number; name?: string; protocol?: string }> }>;
 }
 
+/**
+ * authentication.istio.io/v1alpha1 Policy and MeshPolicy, removed in Istio 1.6 (there is no CRD to
+ * generate from): the fields the conversion to PeerAuthentication reads. Anything may arrive here, so
+ * readers check each value.
+ */
+export interface AlphaAuthenticationPolicySpec {
+  targets?: Array<{ name?: string; ports?: Array<{ number?: number; name?: string }> }>;
+  peers?: Array<{ mtls?: { mode?: string } | null; jwt?: unknown }>;
+  peerIsOptional?: boolean;
+  origins?: unknown[];
+}
+
 /** Spec type of every kind meshguard has rules for, keyed by kind. */
 export interface KindSpecs {
   AuthorizationPolicy: AuthorizationPolicySpec;
@@ -28,6 +40,8 @@ export interface KindSpecs {
   DestinationRule: DestinationRuleSpec;
   Sidecar: SidecarSpec;
   Pod: PodSpec;
+  Policy: AlphaAuthenticationPolicySpec;
+  MeshPolicy: AlphaAuthenticationPolicySpec;
 }
 
 export type RuleKind = keyof KindSpecs;
@@ -39,6 +53,8 @@ export const KIND_GROUPS: Readonly<Record<RuleKind, string>> = {
   DestinationRule: 'networking.istio.io',
   Sidecar: 'networking.istio.io',
   Pod: '',
+  Policy: 'authentication.istio.io',
+  MeshPolicy: 'authentication.istio.io',
 };
 
 /** The versions Istio serves for each kind (v1alpha3 and v1beta1 of the networking kinds are aliases of v1). */
@@ -49,6 +65,8 @@ export const KIND_VERSIONS: Readonly<Record<RuleKind, readonly string[]>> = {
   DestinationRule: ['v1', 'v1beta1', 'v1alpha3'],
   Sidecar: ['v1', 'v1beta1', 'v1alpha3'],
   Pod: ['v1'],
+  Policy: ['v1alpha1'],
+  MeshPolicy: ['v1alpha1'],
 };
 
 export function ruleKindOf(group: string, kind: string): RuleKind | undefined {

@@ -35,6 +35,7 @@ t.test('/readyz waits for every cluster cache, names the missing ones, and the s
     ready: false,
     checks: {
       certificate: { ready: true },
+      shutdown: { ready: true },
       cluster: { ready: false, reason: 'cluster caches not synced yet: pods (pods: list failed: HTTP 500: injected failure)' },
     },
   });
@@ -48,14 +49,14 @@ t.test('/readyz is ready once every cache has synced', async (t) => {
   const server = await serveWithFakeCluster(t, 'auto');
   let readyz = await server.getHealth('/readyz');
   while (readyz.status !== 200) readyz = await server.getHealth('/readyz');
-  t.same(readyz.json(), { ready: true, checks: { certificate: { ready: true }, cluster: { ready: true } } });
+  t.same(readyz.json(), { ready: true, checks: { certificate: { ready: true }, shutdown: { ready: true }, cluster: { ready: true } } });
 });
 
 t.test('without a cluster, /readyz has no cluster check and is ready', async (t) => {
   const server = await startTestServer({ settings: { cluster: { source: 'none' } } });
   t.teardown(() => server.close());
   const readyz = await server.getHealth('/readyz');
-  t.same(readyz.json(), { ready: true, checks: { certificate: { ready: true } } });
+  t.same(readyz.json(), { ready: true, checks: { certificate: { ready: true }, shutdown: { ready: true } } });
 });
 
 t.test('cluster source: auto without any kubeconfig or service account means no cluster', async (t) => {
