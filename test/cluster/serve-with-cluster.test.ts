@@ -1,24 +1,30 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ClusterConfigError, resolveKubeConfig } from '../../src/cluster/kubeconfig.js';
-import { startFakeApiServer } from '../helpers/fake-apiserver.js';
-import { startTestServer } from '../helpers/https-server.js';
+import { startFakeApiServer, type FakeApiServer } from '../helpers/fake-apiserver.js';
+import { startTestServer, type TestServer } from '../helpers/https-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshguard-kubeconfig-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-t.test('/readyz waits for every cluster cache, names the missing ones, and the sync state is a metric', async (t) => {
+/** meshguard serve against a fake API server, through a kubeconfig file as an operator would point it. */
+async function serveWithFakeCluster(t: Test, source: string, prepare: (api: FakeApiServer) => void = () => undefined): Promise<TestServer> {
   const api = await startFakeApiServer();
-  api.failRequests('/api/v1/pods', 500, 1_000_000);
-  const kubeconfig = join(dir, 'fake.yaml');
+  prepare(api);
+  const kubeconfig = join(dir, `${source}.yaml`);
   writeFileSync(kubeconfig, api.kubeConfig().exportConfig());
-  const server = await startTestServer({ settings: { cluster: { source: 'kubernetes', kubeconfig } } });
+  const server = await startTestServer({ settings: { cluster: { source, kubeconfig } } });
   t.teardown(async () => {
     await server.close();
     await api.close();
   });
+  return server;
+}
+
+t.test('/readyz waits for every cluster cache, names the missing ones, and the sync state is a metric', async (t) => {
+  const server = await serveWithFakeCluster(t, 'kubernetes', (api) => api.failRequests('/api/v1/pods', 500, 1_000_000));
 
   let readyz = await server.getHealth('/readyz');
   while (!readyz.json<{ checks: { cluster: { reason?: string } } }>().checks.cluster.reason?.startsWith('cluster caches not synced yet: pods (')) {
@@ -40,14 +46,7 @@ t.test('/readyz waits for every cluster cache, names the missing ones, and the s
 });
 
 t.test('/readyz is ready once every cache has synced', async (t) => {
-  const api = await startFakeApiServer();
-  const kubeconfig = join(dir, 'ok.yaml');
-  writeFileSync(kubeconfig, api.kubeConfig().exportConfig());
-  const server = await startTestServer({ settings: { cluster: { source: 'auto', kubeconfig } } });
-  t.teardown(async () => {
-    await server.close();
-    await api.close();
-  });
+  const server = await serveWithFakeCluster(t, 'auto');
   let readyz = await server.getHealth('/readyz');
   while (readyz.status !== 200) readyz = await server.getHealth('/readyz');
   t.same(readyz.json(), { ready: true, checks: { certificate: { ready: true }, cluster: { ready: true }, shutdown: { ready: true } } });
