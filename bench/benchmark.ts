@@ -108,7 +108,6 @@ async function startMeshguard(certDir: string, caPem: string, mix: readonly MixE
     name: 'meshguard',
     args: [...profile, cliPath, 'serve'],
     env: {
-      ...withoutMeshguardVariables(process.env),
       MESHGUARD_HOST: '127.0.0.1',
       MESHGUARD_ADMISSION_PORT: String(port),
       MESHGUARD_HEALTH_PORT: '0',
@@ -127,7 +126,6 @@ async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry
   return startServer({
     name: 'floor',
     args: [FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
-    env: process.env,
     port,
     caPem,
     probe: mix[0]!,
@@ -143,11 +141,6 @@ function evaluationFigures(mix: readonly MixEntry[], iterations: number): { clus
     medianMicros: perCluster.map((costs) => costs.find((cost) => cost.kind === kind)!.medianMicros),
   }));
   return { clusters: CLUSTERS.map((cluster) => cluster.label), evaluation };
-}
-
-/** The served process takes its settings from the environment only: no stray MESHGUARD_* of the caller. */
-function withoutMeshguardVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MESHGUARD_')));
 }
 
 function describeLength(length: LoadRun['length']): string {

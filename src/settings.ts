@@ -32,6 +32,19 @@ export const SettingsSchema = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
     ),
+    /**
+     * Where the cluster state of the cross-resource rules comes from. auto: inside a pod the in-cluster
+     * service account, else KUBECONFIG or ~/.kube/config, else none (only the stateless rules run);
+     * kubernetes: like auto, but no cluster found is a start-up error; none: never connect.
+     */
+    cluster: Type.Object(
+      {
+        source: Type.Union([Type.Literal('auto'), Type.Literal('kubernetes'), Type.Literal('none')], { default: 'auto' }),
+        /** A kubeconfig file to use before any other source (development against a remote cluster). */
+        kubeconfig: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     server: Type.Object(
       {
         host: Type.String({ default: '0.0.0.0' }),
@@ -75,6 +88,7 @@ const ENVIRONMENT: Record<string, (settings: Record<string, unknown>, value: str
   MESHGUARD_HEALTH_PORT: (s, v) => (server(s).healthPort = toInteger('MESHGUARD_HEALTH_PORT', v)),
   MESHGUARD_CERT_DIR: (s, v) => (server(s).certDir = v),
   MESHGUARD_MAX_IN_FLIGHT: (s, v) => (server(s).maxInFlight = toInteger('MESHGUARD_MAX_IN_FLIGHT', v)),
+  MESHGUARD_CLUSTER_SOURCE: (s, v) => ((s.cluster ??= {}) as Record<string, unknown>).source = v,
   MESHGUARD_RULES: (s, v) => (s.rules = { ...(s.rules as object), ...parseRuleList(v) }),
 };
 

@@ -19,9 +19,10 @@ export const mg101 = defineRule({
     const findings: Finding[] = [];
     (spec.rules ?? []).forEach((rule, i) => {
       const view = tcpView(rule, `spec.rules[${i}]`);
-      const first = view.httpOnly[0];
+      const widening = view.httpOnly.filter((use) => !use.ported);
+      const first = widening[0];
       if (!first || !view.coversEveryPort) return;
-      const fields = [...new Set(view.httpOnly.map((u) => u.field))].join(', ');
+      const fields = [...new Set(widening.map((u) => u.field))].join(', ');
       const consequence = view.matchesEveryTcpConnection
         ? `DENY rule uses only HTTP attributes (${fields}), so on TCP ports Istio drops them and the rule matches every connection: ` +
           `all TCP traffic to ${scope} is denied.`

@@ -20,7 +20,9 @@ t.test('defaults apply when nothing is configured', async (t) => {
     rules: {},
     exemptions: [],
     logLevel: 'info',
-    server: { host: '0.0.0.0', admissionPort: 8443, healthPort: 9090, certDir: 'certs', bodyLimitBytes: 8 * 1024 * 1024, maxInFlight: 32 },
+    cluster: { source: 'auto' },
+    server: { host: '0.0.0.0', admissionPort: 8443, healthPort: 9090, certDir: 'certs', bodyLimitBytes: 8 * 1024 * 1024, maxInFlight: 32, shutdownDelaySeconds: 10 },
+    certificates: { source: 'files' },
   });
 });
 
