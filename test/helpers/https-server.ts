@@ -48,7 +48,11 @@ export async function startTestServer(options: { settings?: Record<string, unkno
   const dir = certDir();
   const settings = validateSettings(
     // Tests never reach for a developer's own cluster: no cluster unless a test asks for one.
-    { cluster: { source: 'none' }, ...options.settings, server: { ...(options.settings?.server as object | undefined), host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
+    {
+      cluster: { source: 'none' },
+      ...options.settings,
+      server: { ...(options.settings?.server as object | undefined), host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir },
+    },
     new Set(registry.all().map((r) => r.id)),
   );
   const { logger, lines: logLines } = capturingLogger();

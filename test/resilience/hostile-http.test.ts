@@ -15,6 +15,16 @@ t.teardown(() => server.close());
 const { exchange, expectNormalReviewStillSucceeds } = hostileHarness(() => server);
 const closeHeader = 'Connection: close\r\n';
 
+/** A captured AuthorizationPolicy CREATE review carrying a policy with this name and spec, in namespace foo. */
+function policyReview(name: string, spec: object) {
+  return reviewWithObject('authorizationpolicy-v1-create-client-side-apply', {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name, namespace: 'foo' },
+    spec,
+  });
+}
+
 t.test('truncated JSON gets a 400 JSON error and the server keeps serving', async (t) => {
   const text = JSON.stringify(normalReview());
   const res = await server.post('/validate', text.slice(0, text.length / 2));
@@ -38,12 +48,7 @@ t.test('100k levels of nested arrays as the body get a 400, not a stack overflow
 });
 
 t.test('100k levels of nesting inside a policy get a well-formed AdmissionReview naming the field', async (t) => {
-  const review = reviewWithObject('authorizationpolicy-v1-create-client-side-apply', {
-    apiVersion: 'security.istio.io/v1',
-    kind: 'AuthorizationPolicy',
-    metadata: { name: 'deep', namespace: 'foo' },
-    spec: { action: 'DENY', rules: [{ from: [] }] },
-  });
+  const review = policyReview('deep', { action: 'DENY', rules: [{ from: [] }] });
   const deep = '['.repeat(100_000) + ']'.repeat(100_000);
   const body = JSON.stringify(review).replace('"from":[]', `"from":[{"source":{"principals":[${deep}]}}]`);
   const res = await server.post('/validate', body);
@@ -70,15 +75,7 @@ t.test('100k levels of nesting in a field meshguard does not read leave the verd
 });
 
 t.test('a 5 MiB path is judged like a short one (MG101 still denies the rule)', async (t) => {
-  const review = reviewWithObject('authorizationpolicy-v1-create-client-side-apply', {
-    apiVersion: 'security.istio.io/v1',
-    kind: 'AuthorizationPolicy',
-    metadata: { name: 'huge', namespace: 'foo' },
-    spec: {
-      action: 'DENY',
-      rules: [{ to: [{ operation: { paths: [`/${'x'.repeat(5 * 1024 * 1024)}`] } }] }],
-    },
-  });
+  const review = policyReview('huge', { action: 'DENY', rules: [{ to: [{ operation: { paths: [`/${'x'.repeat(5 * 1024 * 1024)}`] } }] }] });
   const response = (await server.post('/validate', review)).json<AdmissionReview>().response;
   t.equal(response?.allowed, false);
   t.match(response?.status?.message, /^\[MG101\] spec\.rules\[0\]\.to\[0\]\.operation\.paths: DENY rule uses only HTTP attributes \(paths\)/);
@@ -177,12 +174,7 @@ t.test('a request with both Content-Length and chunked encoding (request smuggli
 });
 
 t.test('a __proto__ key in a policy map is dropped and the policy is still reviewed, not bounced with a 400', async (t) => {
-  const review = reviewWithObject('authorizationpolicy-v1-create-client-side-apply', {
-    apiVersion: 'security.istio.io/v1',
-    kind: 'AuthorizationPolicy',
-    metadata: { name: 'deny-get', namespace: 'foo' },
-    spec: { selector: { matchLabels: { app: 'tcp-echo' } }, action: 'DENY', rules: [{ to: [{ operation: { methods: ['GET'] } }] }] },
-  });
+  const review = policyReview('deny-get', { selector: { matchLabels: { app: 'tcp-echo' } }, action: 'DENY', rules: [{ to: [{ operation: { methods: ['GET'] } }] }] });
   const body = JSON.stringify(review).replace('"matchLabels":{', '"matchLabels":{"__proto__":{"polluted":"yes"},');
   const res = await server.post('/validate', body);
   t.equal(res.status, 200);
