@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { CHECK_USAGE, runCheckCommand } from './check/command.js';
-import { ensureCertificateFiles, writeCertificateFiles } from './certs/files.js';
-import { defaultRegistry } from './rules/catalog.js';
-import { serve } from './server/serve.js';
-import { SettingsError, loadSettings } from './settings.js';
+import { CHECK_USAGE } from './check/usage.js';
+
+// Each command imports what it needs when it runs: `meshguard check` in a CI job must not pay for
+// loading the server (Fastify, the Kubernetes client) and `help` must answer at once.
 
 const USAGE = `meshguard — admission guardrail for Istio mTLS and authorization
 
@@ -26,8 +25,10 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest);
     case 'certs':
       return runCerts(rest);
-    case 'check':
+    case 'check': {
+      const { runCheckCommand } = await import('./check/command.js');
       return runCheckCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+    }
     case 'help':
     case '--help':
     case '-h':
@@ -42,26 +43,36 @@ async function main(argv: string[]): Promise<number> {
 
 async function runServe(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { settings: { type: 'string' }, 'dev-certs': { type: 'boolean' } } });
+  const [{ defaultRegistry }, { loadSettings }, { ensureCertificateFiles }, { serve }] = await Promise.all([
+    import('./rules/catalog.js'),
+    import('./settings.js'),
+    import('./certs/files.js'),
+    import('./server/serve.js'),
+  ]);
   const registry = defaultRegistry();
-  const settings = loadSettings({
-    file: values.settings ?? process.env.MESHGUARD_SETTINGS,
-    env: process.env,
-    knownRules: new Set(registry.all().map((r) => r.id)),
-  });
+  const file = values.settings ?? process.env.MESHGUARD_SETTINGS;
+  const load = () => loadSettings({ file, env: process.env, knownRules: new Set(registry.all().map((r) => r.id)) });
+  const settings = load();
   if (values['dev-certs']) {
     const created = ensureCertificateFiles({ dir: settings.server.certDir, service: 'meshguard', namespace: 'meshguard', days: 365 });
     if (created) process.stderr.write(`meshguard: generated development certificates in ${settings.server.certDir}/\n`);
   }
-  const server = await serve({ settings, registry });
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
+  // Until the admission listener is up there is nothing in flight to drain.
+  const exitAtOnce = () => process.exit(0);
+  process.once('SIGTERM', exitAtOnce).once('SIGINT', exitAtOnce);
+  const server = await serve({ settings, registry, settingsFile: file ? { path: file, load } : undefined });
+  process.off('SIGTERM', exitAtOnce).off('SIGINT', exitAtOnce);
+  // SIGTERM (the kubelet): keep serving for the shutdown delay while endpoints catch up. SIGINT
+  // (Ctrl-C in development): no delay.
+  const stop = (delayMs: number) => () => {
+    void server.shutdown(delayMs).then(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop(server.settings().server.shutdownDelaySeconds * 1000));
+  process.once('SIGINT', stop(0));
   return new Promise<number>(() => undefined);
 }
 
-function runCerts(args: string[]): number {
+async function runCerts(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -73,18 +84,24 @@ function runCerts(args: string[]): number {
   });
   const days = Number(values.days);
   if (!Number.isInteger(days) || days < 1) throw new UsageError(`--days must be a positive integer, got "${values.days}"`);
+  const { writeCertificateFiles } = await import('./certs/files.js');
   const bundle = writeCertificateFiles({ dir: values.dir, service: values.service, namespace: values.namespace, days });
   process.stderr.write(`meshguard: wrote ca.crt, ca.key, tls.crt, tls.key to ${values.dir}/\n`);
   process.stdout.write(`${bundle}\n`);
   return 0;
 }
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Errors whose message is the whole story (bad settings, bad flags): no stack trace for the user. */
+const USER_ERRORS = new Set(['SettingsError', 'UsageError']);
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof SettingsError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known = USER_ERRORS.has((error as Error).name) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`meshguard: ${known ? (error as Error).message : (error as Error).stack}\n`);
     process.exit(2);
   },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { CertificatesSettingsSchema } from './certs/settings.js';
 
 const RuleMode = Type.Union([Type.Literal('enforce'), Type.Literal('warn'), Type.Literal('off')]);
 
@@ -40,9 +41,12 @@ export const SettingsSchema = Type.Object(
         certDir: Type.String({ minLength: 1, default: 'certs' }),
         /** An object and its oldObject at the API server's 3 MiB limit, plus the envelope. */
         bodyLimitBytes: Type.Integer({ minimum: 7 * 1024 * 1024, default: 8 * 1024 * 1024 }),
+        /** After SIGTERM, keep serving (not ready) this long: the API server keeps sending to a terminating pod for a while. */
+        shutdownDelaySeconds: Type.Integer({ minimum: 0, maximum: 300, default: 10 }),
       },
       { additionalProperties: false, default: {} },
     ),
+    certificates: CertificatesSettingsSchema,
   },
   { additionalProperties: false },
 );

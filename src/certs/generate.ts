@@ -9,16 +9,24 @@ export interface ServingCertificateOptions {
   dnsNames: readonly string[];
   ipAddresses?: readonly string[];
   days: number;
+  /** Issue time (default: now); rotation passes its own clock. */
+  now?: Date;
+  /** Never valid beyond this (the CA's expiry: a certificate must not outlive its issuer). */
+  notAfter?: Date;
+  keyBits?: number;
 }
+
+/** RSA 2048: what the API server and every TLS stack accept. Tests may ask for smaller, faster keys. */
+export const DEFAULT_KEY_BITS = 2048;
 
 const { pki, md } = forge;
 
 /** A self-signed CA for the webhook. node-forge uses Node's native RSA key generation when it can. */
-export function generateCertificateAuthority(commonName: string, days: number): KeyPairPem {
-  const keys = pki.rsa.generateKeyPair({ bits: 2048 });
+export function generateCertificateAuthority(commonName: string, days: number, { now = new Date(), keyBits = DEFAULT_KEY_BITS } = {}): KeyPairPem {
+  const keys = pki.rsa.generateKeyPair({ bits: keyBits });
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
-  setValidity(cert, days);
+  setValidity(cert, days, now);
   const subject = [{ name: 'commonName', value: commonName }];
   cert.setSubject(subject);
   cert.setIssuer(subject);
@@ -35,10 +43,10 @@ export function generateCertificateAuthority(commonName: string, days: number): 
 export function issueServingCertificate(ca: KeyPairPem, options: ServingCertificateOptions): KeyPairPem {
   const caCert = pki.certificateFromPem(ca.certPem);
   const caKey = pki.privateKeyFromPem(ca.keyPem);
-  const keys = pki.rsa.generateKeyPair({ bits: 2048 });
+  const keys = pki.rsa.generateKeyPair({ bits: options.keyBits ?? DEFAULT_KEY_BITS });
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
-  setValidity(cert, options.days);
+  setValidity(cert, options.days, options.now ?? new Date(), options.notAfter);
   cert.setSubject([{ name: 'commonName', value: options.dnsNames[0] ?? 'meshguard' }]);
   cert.setIssuer(caCert.subject.attributes);
   const altNames = [
@@ -56,11 +64,12 @@ export function issueServingCertificate(ca: KeyPairPem, options: ServingCertific
   return { certPem: pki.certificateToPem(cert), keyPem: pki.privateKeyToPem(keys.privateKey) };
 }
 
-function setValidity(cert: forge.pki.Certificate, days: number): void {
+function setValidity(cert: forge.pki.Certificate, days: number, now: Date, cap?: Date): void {
   cert.serialNumber = randomSerial();
   // Backdated a little so a node whose clock lags the API server's still accepts the certificate.
-  cert.validity.notBefore = new Date(Date.now() - 5 * 60 * 1000);
-  cert.validity.notAfter = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+  cert.validity.notBefore = new Date(now.getTime() - 5 * 60 * 1000);
+  const notAfter = now.getTime() + days * 24 * 60 * 60 * 1000;
+  cert.validity.notAfter = new Date(cap ? Math.min(notAfter, cap.getTime()) : notAfter);
 }
 
 function randomSerial(): string {

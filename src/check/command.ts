@@ -11,10 +11,8 @@ import { readSources } from './inputs.js';
 import { terminalProgress } from './progress.js';
 import { EXIT_USAGE, exitCode, type CheckReport, type FailOn } from './report.js';
 import { runCheck } from './run-check.js';
+import { CHECK_USAGE } from './usage.js';
 
-export const CHECK_USAGE = `  meshguard check [--output text|json|sarif] [--settings FILE] [--fail-on deny|warn] [--namespace NS] PATH... | -
-      Run every rule on manifest files, directories (.yaml, .yml, .json, recursively) or standard input (-),
-      offline. Exit code 0: nothing denied; 1: a deny finding (or a warning with --fail-on warn); 2: usage or input error.`;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];

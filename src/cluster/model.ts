@@ -17,6 +17,11 @@ export interface ServicePortInfo {
   /** The container port (number) or a named container port; defaults to `port` like Kubernetes. */
   targetPort: number | string;
   protocol: PortProtocol;
+  /**
+   * Istio's name for the protocol, for messages: `HTTP`, `HTTP2`, `GRPC`, `GRPC-Web`, `HTTPS`, `TLS`,
+   * `TCP`, `Mongo`, `Redis`, `MySQL`; `UDP`/`SCTP` (not proxied, `protocol` is "unknown"); `unknown` (sniffed).
+   */
+  istioProtocol: string;
 }
 
 export interface ServiceInfo {

@@ -18,6 +18,7 @@ export const NO_CLUSTER: ClusterView = {
   policies: () => [],
   selecting: () => [],
   destinationRulesForHost: () => [],
+  effectiveDestinationRules: () => [],
   effectiveMtls: () => ({ mode: 'PERMISSIVE' }),
   tlsOnSidecarIngressEnabled: () => undefined,
   withChange: () => NO_CLUSTER,

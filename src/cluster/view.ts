@@ -35,8 +35,11 @@ export interface ClusterView {
   /** Services in the workload's namespace whose selector matches its labels. */
   servicesSelecting(workload: WorkloadInfo): readonly ServiceInfo[];
   /**
-   * Services a host names, as Istio resolves it from `fromNamespace`: a short name is relative to
-   * `fromNamespace`, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local`, and `*` wildcards.
+   * Services a host names, as Istio resolves it from `fromNamespace` (ResolveShortnameToFQDN): a name
+   * without a dot is relative to `fromNamespace`; anything with a dot is taken as written, so only
+   * `name.ns.svc.cluster.local` names a Service (`name.ns` and `name.ns.svc` name none, as in Istio);
+   * `*.ns.svc.cluster.local` is every Service of `ns`; `*`, `*.svc.cluster.local`, `*.cluster.local`
+   * every Service. The cluster domain is assumed to be `cluster.local`.
    */
   servicesForHost(host: string, fromNamespace: string): readonly ServiceInfo[];
 
@@ -48,8 +51,18 @@ export interface ClusterView {
    * matches the workload, oldest first. Selectorless objects are not included.
    */
   selecting<K extends IstioKind>(kind: K, workload: WorkloadInfo): ReadonlyArray<PolicyObject<K>>;
-  /** DestinationRules visible from `fromNamespace` (exportTo) whose host matches the FQDN `host`. */
+  /**
+   * DestinationRules visible from `fromNamespace` (exportTo) whose host matches the FQDN `host` (exact
+   * or wildcard), in Istio's lookup order: the caller's namespace, the host's namespace, the root
+   * namespace, then any other; within each the most specific host first, then oldest first.
+   */
   destinationRulesForHost(host: string, fromNamespace: string): ReadonlyArray<PolicyObject<'DestinationRule'>>;
+  /**
+   * The DestinationRules Istio actually applies to traffic from a sidecar in `fromNamespace` to `host`
+   * (one that no workload-scoped rule selects): the first namespace in lookup order with a match, its
+   * most specific host, every rule for that host oldest first (Istio merges them). Empty: no rule.
+   */
+  effectiveDestinationRules(host: string, fromNamespace: string): ReadonlyArray<PolicyObject<'DestinationRule'>>;
 
   /**
    * The effective PeerAuthentication mode for a workload port (container port), with Istio's

@@ -10,9 +10,18 @@ import crdSchemas from './generated/crd-schemas.json' with { type: 'json' };
  * written against the schema, so an object that does not match it is reported instead of judged.
  */
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
+const schemas = crdSchemas as Record<string, { spec: object } | undefined>;
 const specValidators = new Map<string, ValidateFunction>();
-for (const [kind, { spec }] of Object.entries(crdSchemas as Record<string, { spec: object }>)) {
-  specValidators.set(kind, ajv.compile(spec));
+
+/** Compiled on first use: a CLI run that reads only PeerAuthentications does not compile the DestinationRule schema. */
+function specValidator(kind: string): ValidateFunction | undefined {
+  let validate = specValidators.get(kind);
+  const schema = schemas[kind];
+  if (!validate && schema) {
+    validate = ajv.compile(schema.spec);
+    specValidators.set(kind, validate);
+  }
+  return validate;
 }
 
 /** Where and why an object cannot be read as its kind: `{ path: 'spec.mtls.mode', reason: 'must be equal to ...' }`. */
@@ -33,7 +42,7 @@ export function shapeIssue(kind: RuleKind, object: KubeObject): ShapeIssue | und
   const spec: unknown = object.spec;
   if (spec === undefined || spec === null) return undefined;
   if (!isRecord(spec)) return { path: 'spec', reason: 'must be an object' };
-  const validate = specValidators.get(kind);
+  const validate = specValidator(kind);
   if (validate && !validate(spec)) return describeSchemaError(validate.errors?.[0]);
   return undefined;
 }

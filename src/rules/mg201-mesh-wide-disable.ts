@@ -1,3 +1,4 @@
+import { hasSelector } from '../istio/selector.js';
 import { defineRule } from './types.js';
 
 export const mg201 = defineRule({
@@ -8,8 +9,7 @@ export const mg201 = defineRule({
   needsCluster: false,
   check({ object, namespace }, { rootNamespace }) {
     const spec = object.spec;
-    const hasSelector = Object.keys(spec?.selector?.matchLabels ?? {}).length > 0;
-    if (namespace !== rootNamespace || hasSelector || spec?.mtls?.mode !== 'DISABLE') return [];
+    if (namespace !== rootNamespace || hasSelector(spec) || spec?.mtls?.mode !== 'DISABLE') return [];
     return [
       {
         rule: 'MG201',

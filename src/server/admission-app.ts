@@ -1,12 +1,14 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { handleReview, type WebhookDeps, type WebhookName } from '../admission/webhook.js';
 import { ReviewDecodeError } from '../admission/review.js';
-import { TLS_MIN_VERSION, type ServingCertificate } from './tls.js';
+import { secureContextOptions, type ServingCertificate } from './tls.js';
 
 export interface AdmissionAppOptions {
   certificate: ServingCertificate;
   bodyLimitBytes: number;
   deps: WebhookDeps;
+  /** True once shutdown has begun: responses then carry `Connection: close` so clients stop reusing the connection. */
+  draining?: () => boolean;
 }
 
 /** The API server waits for us on every apply (timeoutSeconds 5 in the chart): a request that has not arrived whole by then is abandoned. */
@@ -14,14 +16,19 @@ const REQUEST_TIMEOUT_MS = 5_000;
 /** Longer than the API server's idle timeout for pooled connections (90 s), so it never reuses a socket we are closing. */
 const KEEP_ALIVE_TIMEOUT_MS = 95_000;
 
-export function buildAdmissionApp({ certificate, bodyLimitBytes, deps }: AdmissionAppOptions): FastifyInstance {
+export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining = () => false }: AdmissionAppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: bodyLimitBytes,
     requestTimeout: REQUEST_TIMEOUT_MS,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    return503OnClosing: true,
-    https: { key: certificate.key, cert: certificate.cert, minVersion: TLS_MIN_VERSION },
+    // While closing, a review that arrives on an open connection is still answered: a 503 would be a
+    // failed call, which the API server turns into a denied apply (failurePolicy Fail).
+    return503OnClosing: false,
+    https: secureContextOptions(certificate),
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining()) reply.header('connection', 'close');
   });
   // AdmissionReviews are JSON; Fastify would otherwise also accept text/plain.
   app.removeContentTypeParser('text/plain');

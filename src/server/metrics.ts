@@ -46,6 +46,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly reloads = new Counter({
+    name: 'meshguard_reloads_total',
+    help: 'Reloads of the serving certificate or the settings file, by target and result (an invalid replacement is rejected and the old one kept).',
+    labelNames: ['target', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly certificateErrors = new Counter({
+    name: 'meshguard_certificate_errors_total',
+    help: 'Self-managed certificate reconciliations that failed (API errors); the certificate in use is kept.',
+    registers: [this.registry],
+  });
+
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
     if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'meshguard_' });
   }

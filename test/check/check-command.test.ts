@@ -9,7 +9,9 @@ const MG101_TAIL =
 
 const positionsLines = (file: string) => [
   `${file}:21:11: deny MG101 AuthorizationPolicy shop/deny-get: spec.rules[2].to[0].operation.paths: DENY rule uses only HTTP attributes (paths), ${MG101_TAIL}`,
-  `${file}:42:9: deny MG101 AuthorizationPolicy shop/deny-post: spec.rules[0].when[0]: DENY rule uses only HTTP attributes (when request.headers[x-debug]), ${MG101_TAIL}`,
+  `${file}:42:9: deny MG101 AuthorizationPolicy shop/deny-post: spec.rules[0].when[0]: DENY rule uses only HTTP attributes (when request.headers[x-debug]), ` +
+    'so on TCP ports Istio drops them and the rule matches every connection: all TCP traffic to every workload in namespace shop is denied. ' +
+    'Add to: [{operation: {ports: [...]}}] listing the HTTP ports to limit the rule to them.',
 ];
 
 t.test('check points each finding at the field, across documents and List items, and exits 1 on a deny', async (t) => {

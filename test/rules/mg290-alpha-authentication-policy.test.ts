@@ -22,7 +22,7 @@ const httpbinView: ClusterView = {
   ...NO_CLUSTER,
   service: (namespace, name) =>
     namespace === 'foo' && name === 'httpbin'
-      ? { namespace, name, selector: { app: 'httpbin' }, ports: [{ name: 'http', port: 8000, targetPort: 80, protocol: 'http' }] }
+      ? { namespace, name, selector: { app: 'httpbin' }, ports: [{ name: 'http', port: 8000, targetPort: 80, protocol: 'http', istioProtocol: 'HTTP' }] }
       : undefined,
 };
 

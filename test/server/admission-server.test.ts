@@ -138,7 +138,7 @@ t.test('health and readiness', async (t) => {
   t.equal((await server.getHealth('/healthz')).status, 200);
   const ready = await server.getHealth('/readyz');
   t.equal(ready.status, 200);
-  t.same(ready.json(), { ready: true, checks: { certificate: { ready: true } } });
+  t.same(ready.json(), { ready: true, checks: { certificate: { ready: true }, shutdown: { ready: true } } });
 });
 
 function res(result: { json<T>(): T }) {

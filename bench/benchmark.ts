@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FILE_NAMES, writeCertificateFiles } from '../src/certs/files.js';
+import { NO_CLUSTER } from '../src/cluster/no-cluster.js';
+import type { ClusterView } from '../src/cluster/view.js';
+import { cliPath } from '../test/helpers/paths.js';
+import { bodyMix, distinctEntries, type MixEntry } from './body-mix.js';
+import { measureEvaluation } from './evaluation-cost.js';
+import { LoadGenerator } from './load-generator.js';
+import type { LoadRun } from './load-protocol.js';
+import { freePort, startServer, type ServerProcess } from './processes.js';
+import { describeMachine, serverFigures, type BenchReport, type EvaluationRow, type MeasuredRun } from './report.js';
+import { checkTargets } from './targets.js';
+
+export interface BenchOptions {
+  connections: number;
+  /** Length of each measured run (four of them: A B A B). */
+  run: LoadRun['length'];
+  /** Length of the unrecorded warm-up of each server before the first run (none when omitted). */
+  warmup?: LoadRun['length'];
+  /** Timed handleReview calls per review of the mix (after as many warm-up calls). */
+  evaluationIterations: number;
+  /** Write V8 CPU profiles of the meshguard process into this directory. */
+  profileDir?: string;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  connections: 32,
+  run: { seconds: 20 },
+  warmup: { seconds: 3 },
+  evaluationIterations: 2000,
+};
+
+interface ClusterScenario {
+  label: string;
+  view: ClusterView;
+}
+
+/**
+ * The cluster meshguard judges against. Until the synthetic cluster of the ClusterView benchmark
+ * (bench/synthetic-cluster.ts) lands, both the served process and the in-process measurement run
+ * without cluster state, so the cross-resource rules are skipped and the size ratio is not measured.
+ */
+const CLUSTERS: readonly ClusterScenario[] = [{ label: 'no cluster state', view: NO_CLUSTER }];
+const SERVED_CLUSTER = CLUSTERS.at(-1)!;
+const CLUSTER_LOADED = false;
+
+const FLOOR_SERVER = fileURLToPath(new URL('./floor-server.js', import.meta.url));
+const ROUNDS = 2;
+
+/** One whole benchmark: meshguard and the floor under the same load, A B A B, then the in-process cost. */
+export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
+  const machine = describeMachine();
+  const mix = bodyMix();
+  const certDir = mkdtempSync(join(tmpdir(), 'meshguard-bench-'));
+  const servers: ServerProcess[] = [];
+  let load: LoadGenerator | undefined;
+  try {
+    writeCertificateFiles({ dir: certDir, service: 'meshguard', namespace: 'meshguard', days: 1 });
+    const caPem = readFileSync(join(certDir, FILE_NAMES.caCert), 'utf8');
+    const [meshguard, floor] = await Promise.all([startMeshguard(certDir, caPem, mix, options), startFloor(certDir, caPem, mix)]);
+    servers.push(meshguard, floor);
+
+    load = LoadGenerator.start();
+    const requests = mix.map(({ path, body, uid }) => ({ path, body, uid }));
+    const runAgainst = async (server: ServerProcess, length: LoadRun['length'], record: boolean): Promise<MeasuredRun> => {
+      const cpuBefore = server.cpuSeconds();
+      const result = await load!.run({ target: server.name, url: server.url, caPem, connections: options.connections, length, record, requests });
+      return { ...result, serverCpuSeconds: server.cpuSeconds() - cpuBefore };
+    };
+
+    if (options.warmup) for (const server of servers) await runAgainst(server, options.warmup, false);
+    const runs: MeasuredRun[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const server of servers) runs.push(await runAgainst(server, options.run, true));
+    }
+    const meshguardFigures = serverFigures(meshguard.name, runs, meshguard.peakRssBytes());
+    const floorFigures = serverFigures(floor.name, runs, floor.peakRssBytes());
+    load.close();
+    await Promise.all(servers.map((server) => server.stop()));
+
+    const report = {
+      machine,
+      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: SERVED_CLUSTER.label },
+      runs,
+      meshguard: meshguardFigures,
+      floor: floorFigures,
+      ratios: {
+        throughput: meshguardFigures.requestsPerSecond / floorFigures.requestsPerSecond,
+        p99: meshguardFigures.latency.p99 / floorFigures.latency.p99,
+      },
+      ...evaluationFigures(mix, options.evaluationIterations),
+    };
+    return { ...report, targets: checkTargets(report, CLUSTER_LOADED) };
+  } finally {
+    load?.close();
+    await Promise.all(servers.map((server) => server.stop()));
+    rmSync(certDir, { recursive: true, force: true });
+  }
+}
+
+async function startMeshguard(certDir: string, caPem: string, mix: readonly MixEntry[], options: BenchOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+  return startServer({
+    name: 'meshguard',
+    args: [...profile, cliPath, 'serve'],
+    env: {
+      MESHGUARD_HOST: '127.0.0.1',
+      MESHGUARD_ADMISSION_PORT: String(port),
+      MESHGUARD_HEALTH_PORT: '0',
+      MESHGUARD_CERT_DIR: certDir,
+      MESHGUARD_LOG_LEVEL: 'info',
+    },
+    port,
+    caPem,
+    probe: mix[0]!,
+    startupTimeoutMs: 60_000,
+  });
+}
+
+async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry[]): Promise<ServerProcess> {
+  const port = await freePort();
+  return startServer({
+    name: 'floor',
+    args: [FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
+    port,
+    caPem,
+    probe: mix[0]!,
+    startupTimeoutMs: 10_000,
+  });
+}
+
+function evaluationFigures(mix: readonly MixEntry[], iterations: number): { clusters: string[]; evaluation: EvaluationRow[] } {
+  const entries = distinctEntries(mix);
+  const perCluster = CLUSTERS.map((cluster) => measureEvaluation(entries, cluster.view, iterations));
+  const evaluation = perCluster[0]!.map(({ kind }) => ({
+    kind,
+    medianMicros: perCluster.map((costs) => costs.find((cost) => cost.kind === kind)!.medianMicros),
+  }));
+  return { clusters: CLUSTERS.map((cluster) => cluster.label), evaluation };
+}
+
+function describeLength(length: LoadRun['length']): string {
+  return 'seconds' in length ? `${length.seconds} s` : `${length.requests} requests`;
+}

@@ -1,0 +1,146 @@
+import { cpus, loadavg } from 'node:os';
+import type { RuleKind } from '../src/istio/kinds.js';
+import type { LatencyFigures, LoadResult } from './load-protocol.js';
+import { totalErrors } from './load-protocol.js';
+
+export interface Machine {
+  date: string;
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  /** 1-minute load average when the run started: other work on the machine skews the figures. */
+  loadAverage: number;
+}
+
+/** A load run and the CPU the server process spent during it. */
+export interface MeasuredRun extends LoadResult {
+  serverCpuSeconds: number;
+}
+
+export interface ServerFigures {
+  name: string;
+  requestsPerSecond: number;
+  /** Server CPU time per answered review: its cost, whether or not the load generator kept it busy. */
+  cpuMicrosPerRequest: number;
+  latency: LatencyFigures;
+  errors: number;
+  denied: number;
+  peakRssMb: number;
+}
+
+export interface EvaluationRow {
+  kind: RuleKind;
+  /** Median µs per cluster scenario, in the order of BenchReport.clusters. */
+  medianMicros: number[];
+}
+
+export interface TargetCheck {
+  target: string;
+  actual: string;
+  /** Undefined when the run could not measure it. */
+  met: boolean | undefined;
+}
+
+export interface BenchReport {
+  machine: Machine;
+  load: { connections: number; mix: number; run: string; servedCluster: string };
+  runs: MeasuredRun[];
+  meshguard: ServerFigures;
+  floor: ServerFigures;
+  ratios: { throughput: number; p99: number };
+  /** Cluster scenarios of the in-process measurement, e.g. `empty`, `10,000 pods`. */
+  clusters: string[];
+  evaluation: EvaluationRow[];
+  targets: TargetCheck[];
+}
+
+export function describeMachine(now = new Date()): Machine {
+  return { date: now.toISOString().slice(0, 10), cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAverage: loadavg()[0] ?? 0 };
+}
+
+/** Totals of one server over its recorded runs (latency merged over those runs by the load generator). */
+export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRssBytes: number): ServerFigures {
+  const own = runs.filter((run) => run.target === name);
+  const last = own.at(-1);
+  if (!last) throw new Error(`no recorded run of ${name}`);
+  const requests = own.reduce((sum, run) => sum + run.requests, 0);
+  const seconds = own.reduce((sum, run) => sum + run.seconds, 0);
+  return {
+    name,
+    requestsPerSecond: requests / seconds,
+    cpuMicrosPerRequest: (own.reduce((sum, run) => sum + run.serverCpuSeconds, 0) / requests) * 1e6,
+    latency: last.cumulativeLatency,
+    errors: own.reduce((sum, run) => sum + totalErrors(run.errors), 0),
+    denied: own.reduce((sum, run) => sum + run.denied, 0),
+    peakRssMb: peakRssBytes / 2 ** 20,
+  };
+}
+
+export function formatReport(report: BenchReport): string {
+  const { machine, load } = report;
+  const lines = [
+    `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start`,
+    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with ${load.servedCluster}`,
+    '',
+    table(
+      2,
+      ['run', 'server', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'CPU %', 'CPU µs/req', 'errors', 'denied', 'peak RSS MB'],
+      [
+        ...report.runs.map((run, index) => [
+          String(index + 1),
+          run.target,
+          fixed(run.requests / run.seconds, 0),
+          ...latencyCells(run.latency),
+          fixed((run.serverCpuSeconds / run.seconds) * 100, 0),
+          fixed((run.serverCpuSeconds / run.requests) * 1e6, 0),
+          String(totalErrors(run.errors)),
+          String(run.denied),
+          '',
+        ]),
+        ...[report.meshguard, report.floor].map((server) => [
+          'all',
+          server.name,
+          fixed(server.requestsPerSecond, 0),
+          ...latencyCells(server.latency),
+          '',
+          fixed(server.cpuMicrosPerRequest, 0),
+          String(server.errors),
+          String(server.denied),
+          fixed(server.peakRssMb, 0),
+        ]),
+      ],
+    ),
+    `meshguard/floor: throughput ${fixed(report.ratios.throughput, 2)}, p99 ${fixed(report.ratios.p99, 2)}, ` +
+      `server CPU per review ${fixed(report.meshguard.cpuMicrosPerRequest / report.floor.cpuMicrosPerRequest, 2)}`,
+    '',
+    table(
+      1,
+      ['handleReview median µs', ...report.clusters, ...(report.clusters.length > 1 ? ['ratio'] : [])],
+      report.evaluation.map((row) => [row.kind, ...row.medianMicros.map((us) => fixed(us, 1)), ...(row.medianMicros.length > 1 ? [fixed(clusterRatio(row), 2)] : [])]),
+    ),
+    '',
+    ...report.targets.map((check) => `${check.met === undefined ? 'n/a ' : check.met ? 'met ' : 'MISS'}  ${check.target}: ${check.actual}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Largest cluster over the first (empty) one. */
+export function clusterRatio(row: EvaluationRow): number {
+  return row.medianMicros.at(-1)! / row.medianMicros[0]!;
+}
+
+function latencyCells(latency: LatencyFigures): string[] {
+  return [fixed(latency.p50, 2), fixed(latency.p99, 2), fixed(latency.p999, 2)];
+}
+
+function fixed(value: number, digits: number): string {
+  return value.toFixed(digits);
+}
+
+/** Text columns (the first `textColumns`) are left-aligned, numbers right-aligned. */
+function table(textColumns: number, header: string[], rows: string[][]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column < textColumns ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,122 @@
+import { destinationRuleReaches, effectiveDestinationRules, orderDestinationRules } from './destination-rules.js';
+import { selectorMatches } from './label-index.js';
+import type { EffectiveMtls, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
+import { composeEffectiveMtls } from './mtls.js';
+import { insertOrdered, policySelector } from './policy-order.js';
+import type { ClusterView, IstioKind, PendingChange } from './view.js';
+
+/**
+ * `view.withChange(change)`: the base view with one Istio object added, replaced or removed. Nothing
+ * is copied; the queries that can see Istio objects filter the base answer and merge the change in,
+ * and the derived answers (effective mTLS, effective DestinationRules) are recomputed from them.
+ */
+export class OverlayView implements ClusterView {
+  private readonly kind: IstioKind;
+  private readonly namespaceOfChange: string;
+  private readonly nameOfChange: string;
+  private readonly upserted: PolicyObject<IstioKind> | undefined;
+
+  constructor(
+    private readonly base: ClusterView,
+    change: PendingChange,
+    private readonly rootNamespace: string,
+  ) {
+    if (change.type === 'upsert') {
+      this.upserted = change.object;
+      this.kind = change.object.kind;
+      this.namespaceOfChange = change.object.namespace;
+      this.nameOfChange = change.object.name;
+    } else {
+      this.kind = change.kind;
+      this.namespaceOfChange = change.namespace;
+      this.nameOfChange = change.name;
+    }
+  }
+
+  get synced(): boolean {
+    return this.base.synced;
+  }
+
+  namespace(name: string): NamespaceInfo | undefined {
+    return this.base.namespace(name);
+  }
+
+  namespaces(): Iterable<NamespaceInfo> {
+    return this.base.namespaces();
+  }
+
+  serviceAccountExists(namespace: string, name: string): boolean {
+    return this.base.serviceAccountExists(namespace, name);
+  }
+
+  workloads(namespace: string, selector?: WorkloadInfo['labels']): readonly WorkloadInfo[] {
+    return this.base.workloads(namespace, selector);
+  }
+
+  allWorkloads(): Iterable<WorkloadInfo> {
+    return this.base.allWorkloads();
+  }
+
+  podCounts(namespace: string): { meshed: number; unmeshed: number } {
+    return this.base.podCounts(namespace);
+  }
+
+  service(namespace: string, name: string): ServiceInfo | undefined {
+    return this.base.service(namespace, name);
+  }
+
+  servicesSelecting(workload: WorkloadInfo): readonly ServiceInfo[] {
+    return this.base.servicesSelecting(workload);
+  }
+
+  servicesForHost(host: string, fromNamespace: string): readonly ServiceInfo[] {
+    return this.base.servicesForHost(host, fromNamespace);
+  }
+
+  policies<K extends IstioKind>(kind: K, namespace: string): ReadonlyArray<PolicyObject<K>> {
+    const base = this.base.policies(kind, namespace);
+    if (kind !== this.kind || namespace !== this.namespaceOfChange) return base;
+    const merged = this.withoutChanged(base);
+    if (this.upserted) insertOrdered(merged, this.upserted as PolicyObject<K>);
+    return merged;
+  }
+
+  selecting<K extends IstioKind>(kind: K, workload: WorkloadInfo): ReadonlyArray<PolicyObject<K>> {
+    const base = this.base.selecting(kind, workload);
+    if (kind !== this.kind || workload.namespace !== this.namespaceOfChange) return base;
+    const merged = this.withoutChanged(base);
+    const selector = this.upserted && policySelector(this.upserted);
+    if (selector && selectorMatches(selector, workload.labels)) insertOrdered(merged, this.upserted as PolicyObject<K>);
+    return merged;
+  }
+
+  destinationRulesForHost(host: string, fromNamespace: string): ReadonlyArray<PolicyObject<'DestinationRule'>> {
+    const base = this.base.destinationRulesForHost(host, fromNamespace);
+    if (this.kind !== 'DestinationRule') return base;
+    const merged = this.withoutChanged(base);
+    const upserted = this.upserted as PolicyObject<'DestinationRule'> | undefined;
+    if (upserted && destinationRuleReaches(upserted, host, fromNamespace)) merged.push(upserted);
+    return orderDestinationRules(merged, host, fromNamespace, this.rootNamespace);
+  }
+
+  effectiveDestinationRules(host: string, fromNamespace: string): ReadonlyArray<PolicyObject<'DestinationRule'>> {
+    return effectiveDestinationRules(this.destinationRulesForHost(host, fromNamespace), host, fromNamespace, this.rootNamespace);
+  }
+
+  effectiveMtls(workload: WorkloadInfo, port: number): EffectiveMtls {
+    return composeEffectiveMtls(this, this.rootNamespace, workload, port);
+  }
+
+  tlsOnSidecarIngressEnabled(): boolean | undefined {
+    return this.base.tlsOnSidecarIngressEnabled();
+  }
+
+  withChange(change: PendingChange): ClusterView {
+    return new OverlayView(this, change, this.rootNamespace);
+  }
+
+  /** A copy of `list` without the object the change replaces or removes (same kind, namespace, name). */
+  private withoutChanged<P extends PolicyObject<IstioKind>>(list: readonly P[]): P[] {
+    return list.filter((p) => !(p.kind === this.kind && p.namespace === this.namespaceOfChange && p.name === this.nameOfChange));
+  }
+}

@@ -1,0 +1,36 @@
+import { hasLiteralStar, matchShape } from './match.js';
+
+/**
+ * Istio peer principals are `<trust domain>/ns/<namespace>/sa/<service account>`; Istio prepends
+ * `spiffe://` itself (srcPrincipalGenerator). `*` works only as the whole value, a prefix or a suffix.
+ */
+const SEGMENTS = ['<trust domain>', 'ns', '<namespace>', 'sa', '<service account>'] as const;
+const FIXED: Readonly<Record<number, string>> = { 1: 'ns', 3: 'sa' };
+
+export type PrincipalProblem = 'spiffe-prefix' | 'inner-star' | 'not-a-principal';
+
+/** Why a `principals`/`source.principal` value can never match a peer identity, or undefined. */
+export function principalProblem(value: string): PrincipalProblem | undefined {
+  const shape = matchShape(value);
+  if (shape.kind === 'any') return undefined;
+  if (/^spiffe:\/\//i.test(shape.literal)) return 'spiffe-prefix';
+  if (hasLiteralStar(shape)) return 'inner-star';
+  const parts = shape.literal.split('/');
+  if (parts.length > SEGMENTS.length) return 'not-a-principal';
+  const fits =
+    shape.kind === 'exact'
+      ? parts.length === SEGMENTS.length && parts.every((part, i) => segmentFits(part, i, 'whole'))
+      : shape.kind === 'prefix'
+        ? parts.every((part, i) => segmentFits(part, i, i === parts.length - 1 ? 'start' : 'whole'))
+        : parts.every((part, i) => segmentFits(part, SEGMENTS.length - parts.length + i, i === 0 ? 'end' : 'whole'));
+  return fits ? undefined : 'not-a-principal';
+}
+
+/** Whether `part` can be (the whole, the start or the end of) segment `index` of a principal. */
+function segmentFits(part: string, index: number, portion: 'whole' | 'start' | 'end'): boolean {
+  const fixed = FIXED[index];
+  if (fixed === undefined) return portion !== 'whole' || part.length > 0;
+  if (portion === 'start') return fixed.startsWith(part);
+  if (portion === 'end') return fixed.endsWith(part);
+  return part === fixed;
+}

@@ -1,0 +1,52 @@
+import t from 'tap';
+import { runBenchmark } from '../../bench/benchmark.js';
+import { bodyMix } from '../../bench/body-mix.js';
+import { formatReport, type BenchReport } from '../../bench/report.js';
+
+/** The whole benchmark in miniature (a few hundred requests per run), so the machinery cannot rot unnoticed. */
+let report: BenchReport;
+t.before(async () => {
+  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20 });
+});
+
+t.test('the benchmark alternates meshguard and the floor, A B A B, each run completing every request without errors', async (t) => {
+  t.same(
+    report.runs.map((run) => run.target),
+    ['meshguard', 'floor', 'meshguard', 'floor'],
+  );
+  for (const run of report.runs) {
+    t.equal(run.requests, 200, `${run.target} completed its requests`);
+    t.same(run.errors, { connection: 0, timeouts: 0, non2xx: 0, wrongAnswers: 0 }, `${run.target} answered every review with its uid`);
+    t.ok(run.latency.p50 > 0 && run.latency.p50 <= run.latency.p99 && run.latency.p99 <= run.latency.p999, 'ordered latency percentiles');
+  }
+});
+
+t.test('meshguard judges the mix (MG101 and MG201 denials come back) while the floor allows everything', async (t) => {
+  t.ok(report.meshguard.denied > 0, `meshguard denied ${report.meshguard.denied}`);
+  t.equal(report.floor.denied, 0);
+});
+
+t.test('the report has totals, ratios, peak RSS of both processes and the in-process cost of every kind in the mix', async (t) => {
+  for (const server of [report.meshguard, report.floor]) {
+    t.ok(server.requestsPerSecond > 0, `${server.name} throughput`);
+    t.ok(server.cpuMicrosPerRequest > 0, `${server.name} CPU per review`);
+    t.equal(server.errors, 0);
+    t.ok(server.peakRssMb > 10 && server.peakRssMb < 4096, `${server.name} peak RSS ${server.peakRssMb} MB`);
+  }
+  t.equal(report.ratios.throughput, report.meshguard.requestsPerSecond / report.floor.requestsPerSecond);
+  t.same(report.evaluation.map((row) => row.kind).sort(), [...new Set(bodyMix().map((entry) => entry.kind))].sort());
+  for (const row of report.evaluation) {
+    t.equal(row.medianMicros.length, report.clusters.length);
+    t.ok(row.medianMicros.every((us) => us > 0), `${row.kind} has a cost`);
+  }
+  t.match(report.targets.find((check) => check.target === 'zero errors'), { met: true, actual: 'meshguard 0, floor 0' });
+});
+
+t.test('the printed report shows every run, the totals and the ratio line', async (t) => {
+  const text = formatReport(report);
+  t.match(text, /^run\s+server\s+req\/s\s+p50 ms\s+p99 ms\s+p99\.9 ms\s+CPU %\s+CPU µs\/req\s+errors\s+denied\s+peak RSS MB$/m);
+  t.match(text, /^all\s+meshguard\s+\d+/m);
+  t.match(text, /^all\s+floor\s+\d+/m);
+  t.match(text, /^meshguard\/floor: throughput \d+\.\d\d, p99 \d+\.\d\d, server CPU per review \d+\.\d\d$/m);
+  t.match(text, /^handleReview median µs/m);
+});
