@@ -6,6 +6,7 @@ import { mg103 } from './mg103-mesh-wide-deny-all.js';
 import { mg104 } from './mg104-root-allow-nothing.js';
 import { mg105 } from './mg105-principal-format.js';
 import { mg106 } from './mg106-identity-without-strict.js';
+import { mg109 } from './mg109-authz-selector-matches-nothing.js';
 import { mg110 } from './mg110-method-never-matches.js';
 import { mg111 } from './mg111-from-to-split.js';
 import { mg112 } from './mg112-authz-service-port.js';
@@ -13,6 +14,10 @@ import { mg113 } from './mg113-path-never-matches.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
 import { mg203 } from './mg203-port-level-without-selector.js';
+import { mg204 } from './mg204-second-namespace-wide.js';
+import { mg205 } from './mg205-root-namespace-selector.js';
+import { mg206 } from './mg206-overlapping-workload-policies.js';
+import { mg207 } from './mg207-peer-authentication-selector-matches-nothing.js';
 import { mg208 } from './mg208-port-level-service-port.js';
 import { mg209 } from './mg209-strict-with-unmeshed.js';
 import { mg210 } from './mg210-disable-under-istio-mutual.js';
@@ -33,6 +38,7 @@ export const ALL_RULES: readonly Rule[] = [
   mg104,
   mg105,
   mg106,
+  mg109,
   mg110,
   mg111,
   mg112,
@@ -40,6 +46,10 @@ export const ALL_RULES: readonly Rule[] = [
   mg200,
   mg201,
   mg203,
+  mg204,
+  mg205,
+  mg206,
+  mg207,
   mg208,
   mg209,
   mg210,
