@@ -2,6 +2,7 @@ import { RuleRegistry } from './registry.js';
 import type { Rule } from './types.js';
 import { mg100 } from './mg100-authz-structure.js';
 import { mg101 } from './mg101-deny-http-only.js';
+import { mg102 } from './mg102-allow-http-on-tcp-port.js';
 import { mg103 } from './mg103-mesh-wide-deny-all.js';
 import { mg104 } from './mg104-root-allow-nothing.js';
 import { mg105 } from './mg105-principal-format.js';
@@ -11,6 +12,7 @@ import { mg110 } from './mg110-method-never-matches.js';
 import { mg111 } from './mg111-from-to-split.js';
 import { mg112 } from './mg112-authz-service-port.js';
 import { mg113 } from './mg113-path-never-matches.js';
+import { mg115 } from './mg115-deny-http-on-tcp-port.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
 import { mg203 } from './mg203-port-level-without-selector.js';
@@ -34,6 +36,7 @@ import { mg404 } from './mg404-sidecar-structure.js';
 export const ALL_RULES: readonly Rule[] = [
   mg100,
   mg101,
+  mg102,
   mg103,
   mg104,
   mg105,
@@ -43,6 +46,7 @@ export const ALL_RULES: readonly Rule[] = [
   mg111,
   mg112,
   mg113,
+  mg115,
   mg200,
   mg201,
   mg203,
