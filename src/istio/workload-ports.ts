@@ -61,3 +61,38 @@ export function misusedPortText(misused: MisusedServicePort): string {
 export function servedOn(view: ClusterView, workload: WorkloadInfo, containerPort: number): ServedPort[] {
   return servedPorts(view, workload).filter((s) => s.containerPort === containerPort);
 }
+
+/** A container port that Istio serves on a TCP filter chain (TCP, TLS/HTTPS passthrough, Mongo, Redis, MySQL), per the Service that targets it. */
+export interface TcpPort {
+  workload: WorkloadInfo;
+  port: number;
+  served: ServedPort;
+}
+
+/** The first port among `limitedTo` (default: every port each workload receives on) that a Service declares as non-HTTP. */
+export function firstTcpPort(view: ClusterView, workloads: readonly WorkloadInfo[], limitedTo?: readonly number[]): TcpPort | undefined {
+  for (const workload of workloads) {
+    for (const port of limitedTo ?? receivingPorts(view, workload)) {
+      const served = servedOn(view, workload, port).find((s) => s.servicePort.protocol === 'tcp' || s.servicePort.protocol === 'tls');
+      if (served) return { workload, port, served };
+    }
+  }
+  return undefined;
+}
+
+/** True when there are workloads and every port they receive on is declared HTTP by every Service that targets it. */
+export function everyPortIsHttp(view: ClusterView, workloads: readonly WorkloadInfo[]): boolean {
+  if (workloads.length === 0) return false;
+  return workloads.every((workload) => {
+    const ports = receivingPorts(view, workload);
+    return ports.length > 0 && ports.every((port) => {
+      const served = servedOn(view, workload, port);
+      return served.length > 0 && served.every((s) => s.servicePort.protocol === 'http');
+    });
+  });
+}
+
+/** `port 3306 of Deployment/db in shop (Service shop/db port 3306, MySQL)`. */
+export function tcpPortText({ workload, port, served }: TcpPort): string {
+  return `port ${port} of ${workload.ref} in ${workload.namespace} (Service ${served.service.namespace}/${served.service.name} port ${served.servicePort.port}, ${served.servicePort.istioProtocol})`;
+}

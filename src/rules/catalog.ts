@@ -2,17 +2,24 @@ import { RuleRegistry } from './registry.js';
 import type { Rule } from './types.js';
 import { mg100 } from './mg100-authz-structure.js';
 import { mg101 } from './mg101-deny-http-only.js';
+import { mg102 } from './mg102-allow-http-on-tcp-port.js';
 import { mg103 } from './mg103-mesh-wide-deny-all.js';
 import { mg104 } from './mg104-root-allow-nothing.js';
 import { mg105 } from './mg105-principal-format.js';
 import { mg106 } from './mg106-identity-without-strict.js';
+import { mg109 } from './mg109-authz-selector-matches-nothing.js';
 import { mg110 } from './mg110-method-never-matches.js';
 import { mg111 } from './mg111-from-to-split.js';
 import { mg112 } from './mg112-authz-service-port.js';
 import { mg113 } from './mg113-path-never-matches.js';
+import { mg115 } from './mg115-deny-http-on-tcp-port.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
 import { mg203 } from './mg203-port-level-without-selector.js';
+import { mg204 } from './mg204-second-namespace-wide.js';
+import { mg205 } from './mg205-root-namespace-selector.js';
+import { mg206 } from './mg206-overlapping-workload-policies.js';
+import { mg207 } from './mg207-peer-authentication-selector-matches-nothing.js';
 import { mg208 } from './mg208-port-level-service-port.js';
 import { mg209 } from './mg209-strict-with-unmeshed.js';
 import { mg210 } from './mg210-disable-under-istio-mutual.js';
@@ -32,17 +39,24 @@ import { mg501 } from './mg501-tls-volumes.js';
 export const ALL_RULES: readonly Rule[] = [
   mg100,
   mg101,
+  mg102,
   mg103,
   mg104,
   mg105,
   mg106,
+  mg109,
   mg110,
   mg111,
   mg112,
   mg113,
+  mg115,
   mg200,
   mg201,
   mg203,
+  mg204,
+  mg205,
+  mg206,
+  mg207,
   mg208,
   mg209,
   mg210,
