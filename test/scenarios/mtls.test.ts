@@ -47,10 +47,15 @@ const sidecarTls = {
   serverCertificate: '/etc/istio/tls-certs/tls.crt',
   caCertificates: '/etc/istio/tls-ca-certs/ca.crt',
 };
+// The certificate Secrets are mapped as meshguard documents it (MG501 mounts them into istio-proxy).
 const sidecar = (tls: Record<string, unknown>) => ({
   apiVersion: 'networking.istio.io/v1',
   kind: 'Sidecar',
-  metadata: { name: 'ingress-sidecar', namespace: 'test' },
+  metadata: {
+    name: 'ingress-sidecar',
+    namespace: 'test',
+    annotations: { 'meshguard.io/tls-secret': 'httpbin-server-certs', 'meshguard.io/ca-secret': 'httpbin-client-ca' },
+  },
   spec: {
     workloadSelector: { labels: { app: 'httpbin', version: 'v1' } },
     ingress: [
@@ -116,7 +121,11 @@ const crossMeshTls = {
 const crossMesh = (tls: Record<string, unknown>) => ({
   apiVersion: 'networking.istio.io/v1',
   kind: 'DestinationRule',
-  metadata: { name: 'mesh-b-httpbin', namespace: 'test' },
+  metadata: {
+    name: 'mesh-b-httpbin',
+    namespace: 'test',
+    annotations: { 'meshguard.io/client-secret': 'mesh-b-client-certs', 'meshguard.io/ca-secret': 'mesh-b-root-ca' },
+  },
   spec: {
     host: 'httpbin.mesh-b.example.com',
     subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls }] } }],
