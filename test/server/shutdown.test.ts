@@ -69,11 +69,13 @@ t.test('SIGTERM: not ready at once, reviews keep being answered during the delay
   slow.write(body.slice(0, 100));
 
   child.kill('SIGTERM');
-  sigtermSent = true;
   const notReady = await eventually(async () => {
     const ready = await readyz();
     return ready.status === 503 && ready;
   });
+  // Counted from when the process shows it has handled the signal: a review sent between kill() and
+  // the signal handler is an ordinary review.
+  sigtermSent = true;
   t.match(notReady.body, { ready: false, checks: { shutdown: { ready: false, reason: 'shutting down' } } }, 'readiness turns false at once');
   // Like the endpoints controller: once the pod is not ready, no new traffic is routed to it.
   await eventually(() => outcomes.filter((o) => o.sentAfterSigterm).length >= 3);
