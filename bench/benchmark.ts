@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FILE_NAMES, writeCertificateFiles } from '../src/certs/files.js';
-import { NO_CLUSTER } from '../src/cluster/no-cluster.js';
-import type { ClusterView } from '../src/cluster/view.js';
-import { cliPath } from '../test/helpers/paths.js';
 import { bodyMix, distinctEntries, type MixEntry } from './body-mix.js';
+import { CLUSTER_SCENARIOS, SERVED_SCENARIO, scenarioView } from './clusters.js';
 import { measureEvaluation } from './evaluation-cost.js';
 import { LoadGenerator } from './load-generator.js';
 import type { LoadRun } from './load-protocol.js';
@@ -33,22 +31,11 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   evaluationIterations: 2000,
 };
 
-interface ClusterScenario {
-  label: string;
-  view: ClusterView;
-}
-
-/**
- * The cluster meshguard judges against. Until the synthetic cluster of the ClusterView benchmark
- * (bench/synthetic-cluster.ts) lands, both the served process and the in-process measurement run
- * without cluster state, so the cross-resource rules are skipped and the size ratio is not measured.
- */
-const CLUSTERS: readonly ClusterScenario[] = [{ label: 'no cluster state', view: NO_CLUSTER }];
-const SERVED_CLUSTER = CLUSTERS.at(-1)!;
-const CLUSTER_LOADED = false;
-
+const SERVE_WITH_CLUSTER = fileURLToPath(new URL('./serve-with-cluster.js', import.meta.url));
 const FLOOR_SERVER = fileURLToPath(new URL('./floor-server.js', import.meta.url));
 const ROUNDS = 2;
+/** meshguard's default, which the served process also uses. */
+const ROOT_NAMESPACE = 'istio-system';
 
 /** One whole benchmark: meshguard and the floor under the same load, A B A B, then the in-process cost. */
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
@@ -83,7 +70,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
 
     const report = {
       machine,
-      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: SERVED_CLUSTER.label },
+      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: SERVED_SCENARIO.label },
       runs,
       meshguard: meshguardFigures,
       floor: floorFigures,
@@ -93,7 +80,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       },
       ...evaluationFigures(mix, options.evaluationIterations),
     };
-    return { ...report, targets: checkTargets(report, CLUSTER_LOADED) };
+    return { ...report, targets: checkTargets(report, SERVED_SCENARIO.pods > 0) };
   } finally {
     load?.close();
     await Promise.all(servers.map((server) => server.stop()));
@@ -106,9 +93,8 @@ async function startMeshguard(certDir: string, caPem: string, mix: readonly MixE
   const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   return startServer({
     name: 'meshguard',
-    args: [...profile, cliPath, 'serve'],
+    args: [...profile, SERVE_WITH_CLUSTER, '--cluster', SERVED_SCENARIO.name],
     env: {
-      ...withoutMeshguardVariables(process.env),
       MESHGUARD_HOST: '127.0.0.1',
       MESHGUARD_ADMISSION_PORT: String(port),
       MESHGUARD_HEALTH_PORT: '0',
@@ -127,7 +113,6 @@ async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry
   return startServer({
     name: 'floor',
     args: [FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
-    env: process.env,
     port,
     caPem,
     probe: mix[0]!,
@@ -137,17 +122,12 @@ async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry
 
 function evaluationFigures(mix: readonly MixEntry[], iterations: number): { clusters: string[]; evaluation: EvaluationRow[] } {
   const entries = distinctEntries(mix);
-  const perCluster = CLUSTERS.map((cluster) => measureEvaluation(entries, cluster.view, iterations));
+  const perCluster = CLUSTER_SCENARIOS.map((scenario) => measureEvaluation(entries, scenarioView(scenario, ROOT_NAMESPACE), iterations));
   const evaluation = perCluster[0]!.map(({ kind }) => ({
     kind,
     medianMicros: perCluster.map((costs) => costs.find((cost) => cost.kind === kind)!.medianMicros),
   }));
-  return { clusters: CLUSTERS.map((cluster) => cluster.label), evaluation };
-}
-
-/** The served process takes its settings from the environment only: no stray MESHGUARD_* of the caller. */
-function withoutMeshguardVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('MESHGUARD_')));
+  return { clusters: CLUSTER_SCENARIOS.map((scenario) => scenario.label), evaluation };
 }
 
 function describeLength(length: LoadRun['length']): string {

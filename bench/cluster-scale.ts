@@ -1,105 +1,141 @@
+import { cpus, totalmem } from 'node:os';
 import { buildManifestView } from '../src/cluster/manifest-view.js';
+import type { WorkloadInfo } from '../src/cluster/model.js';
 import type { ClusterView } from '../src/cluster/view.js';
-import type { RuleKind } from '../src/istio/kinds.js';
-import { judgeObject, type JudgeRequest } from '../src/judge.js';
-import type { KubeObject } from '../src/k8s/types.js';
-import { defaultRegistry } from '../src/rules/catalog.js';
-import type { Operation } from '../src/rules/types.js';
-import { validateSettings } from '../src/settings.js';
-import { istio, syntheticCluster, type ClusterSize } from './synthetic-cluster.js';
-
-export interface ReviewCost {
-  review: string;
-  medianMicros: number;
-  p99Micros: number;
-  /** Rule ids that reported findings, so a reader sees the rules did real work. */
-  rules: string[];
-  /** Rules that threw on the synthetic cluster (they are skipped in production; here they are a bug). */
-  failures: string[];
-}
-
-export interface ClusterScaleReport {
-  size: ClusterSize;
-  workloads: number;
-  buildMillis: number;
-  reviews: ReviewCost[];
-}
-
-interface ScaleReview {
-  label: string;
-  operation: Operation;
-  object: KubeObject;
-  /** The stored object an UPDATE replaces; the object itself when omitted. */
-  old?: KubeObject;
-}
+import { formatRuleCost, measureRuleCost } from './rule-cost.js';
+import { APPS_PER_NAMESPACE, ISSUE_SCALE, appName, namespaceName, syntheticCluster } from './synthetic-cluster.js';
 
 /**
- * Reviews of every kind that has rules, on CREATE, UPDATE and DELETE, aimed at the first namespace
- * (meshed, with a Sidecar TLS workload): together they run every registered rule on the cluster.
+ * `npm run bench:cluster`: loads the issue's synthetic cluster into the ClusterView and times every
+ * query (median and p99 over many calls with varied inputs), reports heap and RSS after loading, and
+ * compares each query with the same query on a one-namespace cluster of the same shape (same answer
+ * sizes: the ratio shows growth with cluster size, so indexes, not scans) and on an empty cluster.
+ * Then every rule on the same cluster: one review per kind and operation through the whole pipeline.
  */
-function scaleReviews(): ScaleReview[] {
-  const selector = { matchLabels: { app: 'app-0' } };
-  return [
-    { label: 'AuthorizationPolicy DENY principals+methods', operation: 'CREATE', object: istio('AuthorizationPolicy', 'ns-0', 'deny', { selector, action: 'DENY', rules: [{ from: [{ source: { principals: ['cluster.local/ns/ns-1/sa/app-1'], namespaces: ['ns-404'] } }], to: [{ operation: { methods: ['DELETE'], ports: ['80'] } }], when: [{ key: 'request.auth.claims[group]', values: ['x'] }] }] }, undefined) },
-    { label: 'AuthorizationPolicy ALLOW methods', operation: 'UPDATE', object: istio('AuthorizationPolicy', 'ns-0', 'allow-frontend', { selector, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }) },
-    { label: 'AuthorizationPolicy mesh-wide DENY', operation: 'CREATE', object: istio('AuthorizationPolicy', 'istio-system', 'deny-ns', { action: 'DENY', rules: [{ from: [{ source: { namespaces: ['ns-1'] } }] }] }, undefined) },
-    { label: 'PeerAuthentication namespace DISABLE', operation: 'CREATE', object: istio('PeerAuthentication', 'ns-0', 'default', { mtls: { mode: 'DISABLE' } }, undefined) },
-    { label: 'PeerAuthentication workload port-level', operation: 'UPDATE', object: istio('PeerAuthentication', 'ns-0', 'app-0', { selector, mtls: { mode: 'STRICT' }, portLevelMtls: { '80': { mode: 'STRICT' } } }) },
-    { label: 'PeerAuthentication workload DELETE', operation: 'DELETE', object: istio('PeerAuthentication', 'ns-0', 'app-0', { selector, mtls: { mode: 'STRICT' }, portLevelMtls: { '8443': { mode: 'DISABLE' } } }) },
-    {
-      label: 'PeerAuthentication mesh-wide PERMISSIVE to STRICT',
-      operation: 'UPDATE',
-      object: istio('PeerAuthentication', 'istio-system', 'default', { mtls: { mode: 'STRICT' } }),
-      old: istio('PeerAuthentication', 'istio-system', 'default', { mtls: { mode: 'PERMISSIVE' } }),
-    },
-    { label: 'DestinationRule ISTIO_MUTUAL', operation: 'CREATE', object: istio('DestinationRule', 'ns-1', 'to-app-0', { host: 'app-0.ns-0.svc.cluster.local', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } }, undefined) },
-    { label: 'DestinationRule DISABLE subset', operation: 'UPDATE', object: istio('DestinationRule', 'ns-0', 'app-1', { host: 'app-1', subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tls: { mode: 'DISABLE' } } }] }) },
-    { label: 'Sidecar ingress TLS', operation: 'UPDATE', object: istio('Sidecar', 'ns-0', 'app-0', { workloadSelector: { labels: { app: 'app-0' } }, ingress: [{ port: { number: 8443, protocol: 'HTTPS', name: 'external' }, defaultEndpoint: '0.0.0.0:8080', tls: { mode: 'SIMPLE', serverCertificate: '/etc/tls/tls.crt', privateKey: '/etc/tls/tls.key' } }] }) },
-  ];
+const ITERATIONS = 20_000;
+const WARMUP = 2_000;
+/** Whole reviews (every rule for the kind) per review kind: mesh-wide ones take milliseconds each. */
+const RULE_ITERATIONS = 100;
+
+interface Inputs {
+  namespace: string;
+  app: string;
+  workload: WorkloadInfo;
 }
 
-/**
- * Every rule on the synthetic cluster: each review goes through judgeObject (shape check, every rule
- * for the kind, settings), warmed up, then timed call by call; median and p99 per review.
- */
-export function measureClusterScale(size: ClusterSize, iterations: number): ClusterScaleReport {
+type Query = (view: ClusterView, input: Inputs) => unknown;
+
+const QUERIES: Record<string, Query> = {
+  namespace: (v, i) => v.namespace(i.namespace),
+  serviceAccountExists: (v, i) => v.serviceAccountExists(i.namespace, i.app),
+  'workloads(ns, selector)': (v, i) => v.workloads(i.namespace, { app: i.app }),
+  podCounts: (v, i) => v.podCounts(i.namespace),
+  service: (v, i) => v.service(i.namespace, i.app),
+  servicesSelecting: (v, i) => v.servicesSelecting(i.workload),
+  'servicesForHost(short name)': (v, i) => v.servicesForHost(i.app, i.namespace),
+  'policies(PeerAuthentication)': (v, i) => v.policies('PeerAuthentication', i.namespace),
+  'selecting(AuthorizationPolicy)': (v, i) => v.selecting('AuthorizationPolicy', i.workload),
+  'selecting(Sidecar)': (v, i) => v.selecting('Sidecar', i.workload),
+  destinationRulesForHost: (v, i) => v.destinationRulesForHost(`${i.app}.${i.namespace}.svc.cluster.local`, i.namespace),
+  effectiveDestinationRules: (v, i) => v.effectiveDestinationRules(`${i.app}.${i.namespace}.svc.cluster.local`, i.namespace),
+  effectiveMtls: (v, i) => v.effectiveMtls(i.workload, 9090),
+  'withChange(upsert PA) + effectiveMtls': (v, i) =>
+    v
+      .withChange({
+        type: 'upsert',
+        object: { kind: 'PeerAuthentication', namespace: i.namespace, name: 'new', annotations: {}, spec: { selector: { matchLabels: { app: i.app } }, mtls: { mode: 'DISABLE' } } },
+      })
+      .effectiveMtls(i.workload, 8080),
+};
+
+function inputsFor(view: ClusterView, namespaces: number): Inputs[] {
+  const inputs: Inputs[] = [];
+  for (let k = 0; k < 1_000; k++) {
+    const namespace = namespaceName((k * 7919) % namespaces);
+    const app = appName(k);
+    const workload = view.workloads(namespace, { app })[0];
+    if (!workload) throw new Error(`synthetic cluster has no ${app} in ${namespace}`);
+    inputs.push({ namespace, app, workload });
+  }
+  return inputs;
+}
+
+function measure(view: ClusterView, inputs: Inputs[], query: Query): { median: number; p99: number } {
+  let sink = 0;
+  for (let k = 0; k < WARMUP; k++) sink ^= query(view, inputs[k % inputs.length]!) ? 1 : 0;
+  const samples = new Float64Array(ITERATIONS);
+  for (let k = 0; k < ITERATIONS; k++) {
+    const input = inputs[k % inputs.length]!;
+    const start = process.hrtime.bigint();
+    sink ^= query(view, input) ? 1 : 0;
+    samples[k] = Number(process.hrtime.bigint() - start) / 1_000;
+  }
+  samples.sort();
+  if (sink === 2) console.log('unreachable');
+  return { median: samples[Math.floor(ITERATIONS / 2)]!, p99: samples[Math.floor(ITERATIONS * 0.99)]! };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** Builds the view; the synthetic objects go out of scope on return, so memory is the view's own. */
+function load(): { view: ClusterView; generateMs: number; loadMs: number } {
   const started = process.hrtime.bigint();
-  const view: ClusterView = buildManifestView(syntheticCluster(size));
-  const buildMillis = Number(process.hrtime.bigint() - started) / 1e6;
-  const registry = defaultRegistry();
-  const settings = validateSettings({}, new Set(registry.all().map((rule) => rule.id)));
-  const reviews = scaleReviews().map(({ label, operation, object, old }): ReviewCost => {
-    const oldObject = operation === 'UPDATE' ? (old ?? object) : undefined;
-    const request: JudgeRequest = { kind: object.kind as RuleKind, operation, namespace: object.metadata!.namespace!, name: object.metadata!.name!, object, oldObject };
-    // A fresh copy per call, as each admission request decodes its own object (rules may cache per object).
-    const judge = () => judgeObject({ ...request, object: structuredClone(object) }, { registry, settings, view });
-    const first = judge();
-    for (let i = 1; i < iterations; i++) judge();
-    const samples: number[] = [];
-    for (let i = 0; i < iterations; i++) {
-      const t0 = process.hrtime.bigint();
-      judge();
-      samples.push(Number(process.hrtime.bigint() - t0) / 1000);
-    }
-    const evaluation = first.type === 'judged' ? first.evaluation : undefined;
-    return {
-      review: `${operation} ${label}`,
-      medianMicros: percentile(samples, 0.5),
-      p99Micros: percentile(samples, 0.99),
-      rules: [...new Set(evaluation?.findings.map((f) => f.rule) ?? [])].sort(),
-      failures: evaluation?.failures.map((f) => f.rule) ?? [`unreadable: ${first.type === 'unreadable' ? first.issue.reason : ''}`],
-    };
-  });
-  return { size, workloads: [...view.allWorkloads()].length, buildMillis, reviews };
+  const objects = syntheticCluster();
+  const generated = process.hrtime.bigint();
+  const view = buildManifestView(objects);
+  const loaded = process.hrtime.bigint();
+  return { view, generateMs: Number(generated - started) / 1e6, loadMs: Number(loaded - generated) / 1e6 };
 }
 
-function percentile(values: number[], q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+function main(): void {
+  gc?.();
+  const baseline = process.memoryUsage();
+  const { view, generateMs, loadMs } = load();
+  gc?.();
+  const memory = process.memoryUsage();
+
+  const oneNamespace = buildManifestView(
+    syntheticCluster({ namespaces: 1, pods: 20, services: APPS_PER_NAMESPACE, peerAuthentications: 2, authorizationPolicies: 2, destinationRules: 1 }),
+  );
+  const empty = buildManifestView([]);
+  const scaleInputs = inputsFor(view, ISSUE_SCALE.namespaces);
+  const smallInputs = inputsFor(oneNamespace, 1);
+
+  console.log(`meshguard cluster-scale benchmark — ${new Date().toISOString()}, Node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${mib(totalmem())} RAM`);
+  console.log(
+    `cluster: ${ISSUE_SCALE.pods} pods in ${ISSUE_SCALE.namespaces} namespaces, ${ISSUE_SCALE.services} Services, ${ISSUE_SCALE.peerAuthentications} PeerAuthentications, ` +
+      `${ISSUE_SCALE.authorizationPolicies} AuthorizationPolicies, ${ISSUE_SCALE.destinationRules} DestinationRules`,
+  );
+  console.log(`generate ${generateMs.toFixed(0)} ms, load into the view ${loadMs.toFixed(0)} ms`);
+  console.log(
+    `after loading (input released${gc ? ', after GC' : ', no --expose-gc'}): heap used ${mib(memory.heapUsed)} (+${mib(memory.heapUsed - baseline.heapUsed)}), RSS ${mib(memory.rss)}`,
+  );
+  console.log('');
+  // Rotating inputs touch a different namespace on every call (CPU caches cold, as for independent
+  // admission requests); repeating one input keeps them warm and leaves only the algorithm's cost.
+  console.log('| query | median µs | p99 µs | one-ns median µs | ratio | empty median µs | ratio vs empty | warm median µs | one-ns warm µs | warm ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  let worstMedian = 0;
+  let worstWarmRatio = 0;
+  for (const [name, query] of Object.entries(QUERIES)) {
+    const scale = measure(view, scaleInputs, query);
+    const small = measure(oneNamespace, smallInputs, query);
+    const none = measure(empty, scaleInputs, query);
+    const warm = measure(view, scaleInputs.slice(0, 1), query);
+    const smallWarm = measure(oneNamespace, smallInputs.slice(0, 1), query);
+    worstMedian = Math.max(worstMedian, scale.median);
+    worstWarmRatio = Math.max(worstWarmRatio, warm.median / smallWarm.median);
+    const cells = [scale.median, scale.p99, small.median, scale.median / small.median, none.median, scale.median / none.median, warm.median, smallWarm.median, warm.median / smallWarm.median];
+    console.log(`| ${name} | ${cells.map((c) => c.toFixed(2)).join(' | ')} |`);
+  }
+  console.log('');
+  console.log(`worst median ${worstMedian.toFixed(2)} µs (target < 20), worst warm scale ratio ${worstWarmRatio.toFixed(2)} (target < 1.5), RSS ${mib(memory.rss)} (target < 250 MiB)`);
+  console.log('times include the ~0.1 µs of the timer call around each query');
+  console.log('');
+  const costs = measureRuleCost(view, RULE_ITERATIONS);
+  console.log(formatRuleCost(costs));
+  if (costs.some((c) => c.failures.length > 0)) process.exitCode = 1;
 }
 
-export function formatClusterScale(report: ClusterScaleReport): string {
-  const header = `synthetic cluster: ${report.size.namespaces} namespaces x ${report.size.workloadsPerNamespace} workloads (${report.workloads} workloads), built in ${report.buildMillis.toFixed(0)} ms\n`;
-  const rows = report.reviews.map((r) => `${r.review.padEnd(58)} ${r.medianMicros.toFixed(1).padStart(10)} ${r.p99Micros.toFixed(1).padStart(10)}  ${r.rules.join(' ')}${r.failures.length ? `  FAILED: ${r.failures.join(' ')}` : ''}`);
-  return `${header}${'review'.padEnd(58)} ${'median µs'.padStart(10)} ${'p99 µs'.padStart(10)}  findings\n${rows.join('\n')}\n`;
-}
+main();

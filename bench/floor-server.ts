@@ -20,7 +20,6 @@ const certificate = loadServingCertificate(certDir);
 const options: ServerOptions = { key: certificate.key, cert: certificate.cert, minVersion: TLS_MIN_VERSION, keepAliveTimeout: 95_000 };
 const server = createServer(options, answer);
 server.listen(port, '127.0.0.1');
-process.once('SIGTERM', () => server.close(() => process.exit(0)));
 
 function answer(request: IncomingMessage, response: ServerResponse): void {
   const chunks: Buffer[] = [];

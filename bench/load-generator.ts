@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DriverReply, LoadResult, LoadRun } from './load-protocol.js';
+import { measuredEnvironment } from './processes.js';
 
 const DRIVER = fileURLToPath(new URL('./load-driver.js', import.meta.url));
 
@@ -9,7 +10,7 @@ export class LoadGenerator {
   private constructor(private readonly child: ChildProcess) {}
 
   static start(): LoadGenerator {
-    return new LoadGenerator(fork(DRIVER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    return new LoadGenerator(fork(DRIVER, [], { execArgv: [], env: measuredEnvironment(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   }
 
   run(command: Omit<LoadRun, 'type'>): Promise<LoadResult> {

@@ -20,6 +20,7 @@ export interface StartOptions {
   name: string;
   /** Arguments to `node` (the script and its arguments). */
   args: string[];
+  /** Added to the clean environment (see measuredEnvironment). */
   env?: NodeJS.ProcessEnv;
   port: number;
   caPem: string;
@@ -35,7 +36,7 @@ const STDERR_KEPT_BYTES = 4096;
  * Standard output is discarded (meshguard still formats its log line per review, as in production).
  */
 export async function startServer(options: StartOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, options.args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, options.args, { env: measuredEnvironment(options.env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT_BYTES);
@@ -65,6 +66,16 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     cpuSeconds: () => cpuSeconds(child),
     stop: () => stop(child, exited),
   };
+}
+
+/**
+ * The environment of a measured process: the caller's, without NODE_OPTIONS and coverage hooks (a
+ * test runner's instrumentation would slow the processes down and skew the figures) and without
+ * MESHGUARD_* variables (meshguard's settings are exactly what the benchmark passes).
+ */
+export function measuredEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !/^(NODE_OPTIONS|NODE_V8_COVERAGE|MESHGUARD_.*)$/.test(name));
+  return { ...Object.fromEntries(inherited), ...extra };
 }
 
 /** A port that was free a moment ago on the loopback address. */
@@ -106,9 +117,10 @@ function cpuSeconds(child: ChildProcess): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** SIGINT, not SIGTERM: meshguard answers SIGTERM with its production shutdown delay (kubelet endpoints), SIGINT stops at once. */
 async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  child.kill('SIGINT');
   const killed = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
   if (!killed) {
     child.kill('SIGKILL');

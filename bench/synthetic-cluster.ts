@@ -1,77 +1,150 @@
 import type { KubeObject } from '../src/k8s/types.js';
 
-export interface ClusterSize {
-  namespaces: number;
-  /** Deployments (each with a Service and a DestinationRule) per namespace. */
-  workloadsPerNamespace: number;
+export interface SyntheticClusterOptions {
+  namespaces?: number;
+  pods?: number;
+  services?: number;
+  peerAuthentications?: number;
+  authorizationPolicies?: number;
+  destinationRules?: number;
+  /** Share of namespaces labelled istio-injection=enabled (their pods carry istio-proxy). */
+  meshedShare?: number;
+  rootNamespace?: string;
 }
 
-export const DEFAULT_SIZE: ClusterSize = { namespaces: 200, workloadsPerNamespace: 25 };
-
-const created = '2024-01-01T00:00:00Z';
-
-/**
- * A synthetic mesh: a mesh-wide STRICT policy; per namespace (every fifth one unmeshed, every seventh
- * namespace-wide PERMISSIVE) an ALLOW policy on principals and, per workload, a Deployment of 3
- * replicas with an HTTP and a TCP port, its Service (Service port 80 → container port 8080), an
- * ISTIO_MUTUAL DestinationRule, and for every tenth workload a workload PeerAuthentication and a
- * Sidecar terminating TLS on a port-level DISABLE port.
- */
-export function syntheticCluster(size: ClusterSize = DEFAULT_SIZE): KubeObject[] {
-  const objects: KubeObject[] = [istio('PeerAuthentication', 'istio-system', 'default', { mtls: { mode: 'STRICT' } })];
-  for (let n = 0; n < size.namespaces; n++) {
-    const ns = `ns-${n}`;
-    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: n % 5 === 4 ? {} : { 'istio-injection': 'enabled' } } });
-    if (n % 7 === 3) objects.push(istio('PeerAuthentication', ns, 'default', { mtls: { mode: 'PERMISSIVE' } }));
-    objects.push(istio('AuthorizationPolicy', ns, 'allow-frontend', { rules: [{ from: [{ source: { principals: [`cluster.local/ns/${ns}/sa/frontend`] } }] }] }));
-    for (let w = 0; w < size.workloadsPerNamespace; w++) objects.push(...workload(ns, `app-${w}`, w % 10 === 0));
-  }
-  return objects;
-}
-
-function workload(ns: string, app: string, sidecarTls: boolean): KubeObject[] {
-  const objects: KubeObject[] = [
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: app, namespace: ns },
-      spec: {
-        replicas: 3,
-        selector: { matchLabels: { app } },
-        template: {
-          metadata: { labels: { app, version: 'v1' } },
-          spec: { serviceAccountName: app, containers: [{ name: 'app', image: 'example/app', ports: [{ containerPort: 8080 }, { containerPort: 9000 }] }] },
-        },
-      },
-    } as KubeObject,
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace: ns } },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: app, namespace: ns },
-      spec: { selector: { app }, ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'tcp-data', port: 9000 }] },
-    } as KubeObject,
-    istio('DestinationRule', ns, app, { host: app, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } }, subsets: [{ name: 'v1', labels: { version: 'v1' } }] }),
-  ];
-  if (sidecarTls) {
-    objects.push(
-      istio('PeerAuthentication', ns, app, { selector: { matchLabels: { app } }, mtls: { mode: 'STRICT' }, portLevelMtls: { '8443': { mode: 'DISABLE' } } }),
-      istio('Sidecar', ns, app, {
-        workloadSelector: { labels: { app } },
-        ingress: [{ port: { number: 8443, protocol: 'HTTPS', name: 'external' }, defaultEndpoint: '0.0.0.0:8080', tls: { mode: 'SIMPLE', serverCertificate: '/etc/tls/tls.crt', privateKey: '/etc/tls/tls.key' } }],
-      }),
-    );
-  }
-  return objects;
-}
-
-const API_VERSIONS: Readonly<Record<string, string>> = {
-  PeerAuthentication: 'security.istio.io/v1',
-  AuthorizationPolicy: 'security.istio.io/v1',
-  DestinationRule: 'networking.istio.io/v1',
-  Sidecar: 'networking.istio.io/v1',
+/** The issue's scale: 10,000 pods in 500 namespaces, 2,000 Services, 1,000 PA, 1,000 AP, 500 DR. */
+export const ISSUE_SCALE: Required<SyntheticClusterOptions> = {
+  namespaces: 500,
+  pods: 10_000,
+  services: 2_000,
+  peerAuthentications: 1_000,
+  authorizationPolicies: 1_000,
+  destinationRules: 500,
+  meshedShare: 0.9,
+  rootNamespace: 'istio-system',
 };
 
-export function istio(kind: string, namespace: string, name: string, spec: object, creationTimestamp: string | undefined = created): KubeObject {
-  return { apiVersion: API_VERSIONS[kind], kind, metadata: { name, namespace, creationTimestamp }, spec };
+/** Apps per namespace: pods and Services are spread over them, policies select them. */
+export const APPS_PER_NAMESPACE = 4;
+
+export const namespaceName = (i: number) => `ns-${String(i).padStart(3, '0')}`;
+export const appName = (i: number) => `app-${i % APPS_PER_NAMESPACE}`;
+
+/**
+ * A deterministic synthetic cluster as the API server would return it (Pods with the status, managed
+ * fields and environment that real pods carry), spread round-robin over the namespaces. On top of the
+ * counts: the root namespace with a mesh-wide STRICT PeerAuthentication and an istiod Deployment.
+ */
+export function syntheticCluster(options: SyntheticClusterOptions = {}): KubeObject[] {
+  const o = { ...ISSUE_SCALE, ...options };
+  const objects: KubeObject[] = [];
+  const meshed = (ns: number) => ns < Math.round(o.namespaces * o.meshedShare);
+  const spread = (count: number, make: (ns: number, index: number) => KubeObject) => {
+    for (let k = 0; k < count; k++) objects.push(make(k % o.namespaces, Math.floor(k / o.namespaces)));
+  };
+
+  objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.rootNamespace } });
+  objects.push(istiod(o.rootNamespace));
+  objects.push(peerAuthentication(o.rootNamespace, 'default', {}, 'STRICT'));
+  for (let ns = 0; ns < o.namespaces; ns++) {
+    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceName(ns), labels: meshed(ns) ? { 'istio-injection': 'enabled' } : {} } });
+    for (let app = 0; app < APPS_PER_NAMESPACE; app++) objects.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: appName(app), namespace: namespaceName(ns) } });
+  }
+  spread(o.pods, (ns, i) => pod(namespaceName(ns), `${appName(i)}-${i}`, appName(i), meshed(ns)));
+  spread(o.services, (ns, i) => service(namespaceName(ns), appName(i)));
+  spread(o.peerAuthentications, (ns, i) =>
+    i === 0 ? peerAuthentication(namespaceName(ns), 'default', {}, 'PERMISSIVE') : peerAuthentication(namespaceName(ns), `pa-${i}`, { app: appName(i - 1) }, 'STRICT'),
+  );
+  spread(o.authorizationPolicies, (ns, i) => authorizationPolicy(namespaceName(ns), `ap-${i}`, appName(i)));
+  spread(o.destinationRules, (ns, i) => destinationRule(namespaceName(ns), `dr-${i}`, appName(i), i % 2 === 0 ? ['.'] : ['*']));
+  return objects;
+}
+
+function pod(namespace: string, name: string, app: string, meshed: boolean): KubeObject {
+  const container = (containerName: string, ports: Array<{ containerPort: number; name?: string }>) => ({
+    name: containerName,
+    image: `registry.example/${containerName}:1.0.0`,
+    ports: ports.map((p) => ({ ...p, protocol: 'TCP' })),
+    env: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    volumeMounts: [{ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace,
+      uid: `uid-${namespace}-${name}`,
+      resourceVersion: '1',
+      creationTimestamp: '2024-06-01T00:00:00Z',
+      labels: { app, version: 'v1', 'pod-template-hash': '5d8f7c9b4' },
+      annotations: meshed ? { 'sidecar.istio.io/status': '{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"]}' } : {},
+      managedFields: [{ manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: '2024-06-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': {} } } }],
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-5d8f7c9b4`, uid: 'owner' }],
+    } as KubeObject['metadata'],
+    spec: {
+      serviceAccountName: app,
+      containers: [container('app', [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'grpc' }]), ...(meshed ? [container('istio-proxy', [{ containerPort: 15090, name: 'http-envoy-prom' }])] : [])],
+      volumes: [{ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+    },
+    status: { phase: 'Running', podIP: '10.0.0.1', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, restartCount: 0 }] },
+  } as KubeObject;
+}
+
+function service(namespace: string, app: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: app, namespace },
+    spec: {
+      selector: { app },
+      ports: [
+        { name: 'http', port: 80, targetPort: 8080 },
+        { name: 'grpc', port: 9090, targetPort: 9090 },
+        { name: 'tcp-db', port: 5432, targetPort: 5432 },
+      ],
+    },
+  } as KubeObject;
+}
+
+function peerAuthentication(namespace: string, name: string, selector: Record<string, string>, mode: string): KubeObject {
+  const workload = Object.keys(selector).length > 0;
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name, namespace, creationTimestamp: '2024-06-01T00:00:00Z' },
+    spec: { ...(workload ? { selector: { matchLabels: selector }, portLevelMtls: { '9090': { mode: 'PERMISSIVE' } } } : {}), mtls: { mode } },
+  };
+}
+
+function authorizationPolicy(namespace: string, name: string, app: string): KubeObject {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name, namespace, creationTimestamp: '2024-06-01T00:00:00Z' },
+    spec: {
+      selector: { matchLabels: { app } },
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { principals: [`cluster.local/ns/${namespace}/sa/${app}`] } }], to: [{ operation: { ports: ['8080'], methods: ['GET'] } }] }],
+    },
+  };
+}
+
+function destinationRule(namespace: string, name: string, app: string, exportTo: string[]): KubeObject {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'DestinationRule',
+    metadata: { name, namespace, creationTimestamp: '2024-06-01T00:00:00Z' },
+    spec: { host: app, exportTo, trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } },
+  };
+}
+
+function istiod(namespace: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'istiod', namespace, labels: { app: 'istiod' } },
+    spec: { replicas: 1, template: { metadata: { labels: { app: 'istiod' } }, spec: { containers: [{ name: 'discovery', env: [{ name: 'ENABLE_TLS_ON_SIDECAR_INGRESS', value: 'true' }] }] } } },
+  } as KubeObject;
 }

@@ -21,7 +21,7 @@ export function decide(findings: readonly Finding[], settings: Settings, target:
   const decision: Decision = { allowed: true, denials: [], warnings: [], suppressed: [] };
   for (const finding of findings) {
     const mode = settings.rules[finding.rule] ?? 'enforce';
-    if (mode === 'off' || isExempt(finding.rule, target, settings)) {
+    if (!ruleEnabled(finding.rule, settings, target)) {
       decision.suppressed.push(finding);
     } else if (finding.severity === 'deny' && mode === 'enforce' && settings.mode === 'enforce') {
       decision.denials.push(finding);
@@ -31,6 +31,11 @@ export function decide(findings: readonly Finding[], settings: Settings, target:
   }
   decision.allowed = decision.denials.length === 0;
   return decision;
+}
+
+/** False when the operator switched the rule off or exempted the object from it. */
+export function ruleEnabled(rule: string, settings: Settings, target: DecisionTarget): boolean {
+  return settings.rules[rule] !== 'off' && !isExempt(rule, target, settings);
 }
 
 function isExempt(rule: string, target: DecisionTarget, settings: Settings): boolean {

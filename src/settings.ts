@@ -32,6 +32,19 @@ export const SettingsSchema = Type.Object(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
     ),
+    /**
+     * Where the cluster state of the cross-resource rules comes from. auto: inside a pod the in-cluster
+     * service account, else KUBECONFIG or ~/.kube/config, else none (only the stateless rules run);
+     * kubernetes: like auto, but no cluster found is a start-up error; none: never connect.
+     */
+    cluster: Type.Object(
+      {
+        source: Type.Union([Type.Literal('auto'), Type.Literal('kubernetes'), Type.Literal('none')], { default: 'auto' }),
+        /** A kubeconfig file to use before any other source (development against a remote cluster). */
+        kubeconfig: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     server: Type.Object(
       {
         host: Type.String({ default: '0.0.0.0' }),
@@ -41,6 +54,12 @@ export const SettingsSchema = Type.Object(
         certDir: Type.String({ minLength: 1, default: 'certs' }),
         /** An object and its oldObject at the API server's 3 MiB limit, plus the envelope. */
         bodyLimitBytes: Type.Integer({ minimum: 7 * 1024 * 1024, default: 8 * 1024 * 1024 }),
+        /**
+         * Requests received or reviewed at once; past it meshguard answers 429 at once. A review takes
+         * about a millisecond, so only bodies in transit pile up; the bound caps their memory
+         * (at worst maxInFlight × bodyLimitBytes) and keeps the wait of the others short.
+         */
+        maxInFlight: Type.Integer({ minimum: 1, default: 32 }),
         /** After SIGTERM, keep serving (not ready) this long: the API server keeps sending to a terminating pod for a while. */
         shutdownDelaySeconds: Type.Integer({ minimum: 0, maximum: 300, default: 10 }),
       },
@@ -68,6 +87,8 @@ const ENVIRONMENT: Record<string, (settings: Record<string, unknown>, value: str
   MESHGUARD_ADMISSION_PORT: (s, v) => (server(s).admissionPort = toInteger('MESHGUARD_ADMISSION_PORT', v)),
   MESHGUARD_HEALTH_PORT: (s, v) => (server(s).healthPort = toInteger('MESHGUARD_HEALTH_PORT', v)),
   MESHGUARD_CERT_DIR: (s, v) => (server(s).certDir = v),
+  MESHGUARD_CLUSTER_SOURCE: (s, v) => ((s.cluster ??= {}) as Record<string, unknown>).source = v,
+  MESHGUARD_MAX_IN_FLIGHT: (s, v) => (server(s).maxInFlight = toInteger('MESHGUARD_MAX_IN_FLIGHT', v)),
   MESHGUARD_RULES: (s, v) => (s.rules = { ...(s.rules as object), ...parseRuleList(v) }),
 };
 

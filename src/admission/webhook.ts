@@ -1,13 +1,16 @@
+import { NO_CLUSTER } from '../cluster/no-cluster.js';
 import type { ClusterView } from '../cluster/view.js';
-import { formatFinding } from '../decision.js';
+import { formatFinding, ruleEnabled } from '../decision.js';
+import { shapeIssue } from '../istio/shape.js';
 import { ruleKindOf, type RuleKind } from '../istio/kinds.js';
 import { judgeObject } from '../judge.js';
+import { MG501, mutatePod } from '../mutation/mutate-pod.js';
 import type { Evaluation } from '../rules/evaluate.js';
 import type { RuleRegistry } from '../rules/registry.js';
 import type { Logger } from '../server/logger.js';
 import type { Metrics } from '../server/metrics.js';
 import type { Settings } from '../settings.js';
-import { allowed, denied, invalid } from './response.js';
+import { allowed, denied, invalid, patched } from './response.js';
 import { decodeReview, reviewedObject, type DecodedReview } from './review.js';
 import type { AdmissionReview } from './types.js';
 
@@ -31,7 +34,12 @@ export function handleReview(webhook: WebhookName, body: unknown, deps: WebhookD
   const review = decodeReview(body);
   const { request } = review;
   const kind = ruleKindOf(request.kind.group, request.kind.kind);
-  const outcome = kind ? judge(review, kind, deps) : { response: allowed(review), ruleIds: [] };
+  const outcome =
+    webhook === 'mutate' && kind === 'Pod' && request.operation === 'CREATE'
+      ? mutate(review, deps)
+      : kind
+        ? judge(review, kind, deps)
+        : { response: allowed(review), ruleIds: [] };
 
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const decision = outcome.response.response?.allowed ? 'allowed' : outcome.response.response?.status?.code === 400 ? 'invalid' : 'denied';
@@ -91,7 +99,7 @@ function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcom
   for (const f of decision.suppressed) deps.metrics.findings.inc({ rule: f.rule, outcome: 'suppressed' });
   reportFailures(evaluation, request.uid, deps);
 
-  const warnings = [...decision.warnings.map(formatFinding), ...pipelineWarnings(evaluation)];
+  const warnings = [...decision.warnings.map(formatFinding), ...pipelineWarnings(evaluation, deps.view !== NO_CLUSTER)];
   const ruleIds = [...new Set([...decision.denials, ...decision.warnings].map((f) => f.rule))];
   const response = decision.allowed
     ? allowed(review, warnings)
@@ -99,9 +107,31 @@ function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcom
   return { response, ruleIds };
 }
 
-function pipelineWarnings(evaluation: Evaluation): string[] {
+/** Pod CREATE on /mutate: the TLS volume patch (MG501). Never a denial: every problem is a warning. */
+function mutate(review: DecodedReview, deps: WebhookDeps): Outcome {
+  const { request } = review;
+  const pod = request.object;
+  const issue = pod ? shapeIssue('Pod', pod) : undefined;
+  const problem = pod ? issue && `${issue.path} ${issue.reason}` : 'request.object is missing';
+  if (!pod || problem) {
+    return { response: allowed(review, [`meshguard: cannot read this Pod (${problem}), so no TLS volumes were added.`]), ruleIds: [] };
+  }
+  const target = { namespace: request.namespace ?? pod.metadata?.namespace ?? '', name: request.name ?? pod.metadata?.name ?? '' };
+  const settings = deps.settings();
+  if (!ruleEnabled(MG501, settings, target)) return { response: allowed(review), ruleIds: [] };
+  const mutation = mutatePod(pod, target.namespace, deps.view);
+  for (const f of mutation.findings) deps.metrics.findings.inc({ rule: f.rule, outcome: 'warn' });
+  const ruleIds = mutation.patch.length > 0 || mutation.findings.length > 0 ? [MG501] : [];
+  return { response: patched(review, mutation.patch, mutation.findings.map(formatFinding)), ruleIds };
+}
+
+/**
+ * `clusterExpected`: a view that has not synced yet is worth a warning on every review (re-apply later);
+ * running without any cluster (local development, `cluster.source: none`) is said once in the start-up log.
+ */
+function pipelineWarnings(evaluation: Evaluation, clusterExpected: boolean): string[] {
   const warnings: string[] = [];
-  if (evaluation.skippedUnsynced.length > 0) {
+  if (clusterExpected && evaluation.skippedUnsynced.length > 0) {
     warnings.push(
       `meshguard: cluster state is not synced yet, so the cross-resource checks ${evaluation.skippedUnsynced.join(', ')} were skipped; ` +
         're-apply once meshguard is ready to have them checked.',

@@ -13,13 +13,17 @@ export interface ServingCertificateOptions {
   now?: Date;
   /** Never valid beyond this (the CA's expiry: a certificate must not outlive its issuer). */
   notAfter?: Date;
+  keyBits?: number;
 }
+
+/** RSA 2048: what the API server and every TLS stack accept. Tests may ask for smaller, faster keys. */
+export const DEFAULT_KEY_BITS = 2048;
 
 const { pki, md } = forge;
 
 /** A self-signed CA for the webhook. node-forge uses Node's native RSA key generation when it can. */
-export function generateCertificateAuthority(commonName: string, days: number, now = new Date()): KeyPairPem {
-  const keys = pki.rsa.generateKeyPair({ bits: 2048 });
+export function generateCertificateAuthority(commonName: string, days: number, { now = new Date(), keyBits = DEFAULT_KEY_BITS } = {}): KeyPairPem {
+  const keys = pki.rsa.generateKeyPair({ bits: keyBits });
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
   setValidity(cert, days, now);
@@ -39,7 +43,7 @@ export function generateCertificateAuthority(commonName: string, days: number, n
 export function issueServingCertificate(ca: KeyPairPem, options: ServingCertificateOptions): KeyPairPem {
   const caCert = pki.certificateFromPem(ca.certPem);
   const caKey = pki.privateKeyFromPem(ca.keyPem);
-  const keys = pki.rsa.generateKeyPair({ bits: 2048 });
+  const keys = pki.rsa.generateKeyPair({ bits: options.keyBits ?? DEFAULT_KEY_BITS });
   const cert = pki.createCertificate();
   cert.publicKey = keys.publicKey;
   setValidity(cert, options.days, options.now ?? new Date(), options.notAfter);

@@ -24,6 +24,8 @@ export interface RotationPolicy {
    * before any replica serves a certificate it issued.
    */
   caPublishMs: number;
+  /** RSA modulus of new keys (default 2048). */
+  keyBits?: number;
 }
 
 export interface RotationPlan {
@@ -50,7 +52,7 @@ export function planRotation(current: SecretData | undefined, policy: RotationPo
   let next = usableCa(data[SECRET_KEYS.nextCaCert], data[SECRET_KEYS.nextCaKey], now);
   let stagedAt = Number(new Date(data[SECRET_KEYS.nextCaStagedAt] ?? NaN));
   if (!signing) {
-    signing = generateCertificateAuthority(policy.commonName, policy.caValidityDays, now);
+    signing = generateCertificateAuthority(policy.commonName, policy.caValidityDays, { now, keyBits: policy.keyBits });
     next = undefined;
     changes.push(current ? 'the Secret holds no usable CA: created a new CA' : 'created the CA');
   } else if (next && !Number.isFinite(stagedAt)) {
@@ -61,7 +63,7 @@ export function planRotation(current: SecretData | undefined, policy: RotationPo
     next = undefined;
     changes.push('promoted the next CA to signer (it has been in the caBundle long enough)');
   } else if (!next && inLastThird(signing.certPem, now)) {
-    next = generateCertificateAuthority(policy.commonName, policy.caValidityDays, now);
+    next = generateCertificateAuthority(policy.commonName, policy.caValidityDays, { now, keyBits: policy.keyBits });
     stagedAt = now.getTime();
     changes.push('the CA is in its last third of validity: staged the next CA in the caBundle');
   }
@@ -70,11 +72,11 @@ export function planRotation(current: SecretData | undefined, policy: RotationPo
   const servingProblem = problemWithServing(serving, signing, policy.dnsNames, now);
   if (servingProblem) {
     const caExpiry = new Date(new X509Certificate(signing.certPem).validTo);
-    serving = issueServingCertificate(signing, { dnsNames: policy.dnsNames, days: policy.servingValidityDays, now, notAfter: caExpiry });
+    serving = issueServingCertificate(signing, { dnsNames: policy.dnsNames, days: policy.servingValidityDays, now, notAfter: caExpiry, keyBits: policy.keyBits });
     changes.push(`issued a serving certificate (${servingProblem})`);
   }
 
-  const bundle = unique([signing.certPem, ...(next ? [next.certPem] : []), ...oldBundle]);
+  const bundle = unique([signing.certPem, ...(next ? [next.certPem] : []), ...oldBundle].map(canonicalPem));
   const result: SecretData = {
     [SECRET_KEYS.cert]: serving.certPem,
     [SECRET_KEYS.key]: serving.keyPem,
@@ -92,7 +94,12 @@ export function planRotation(current: SecretData | undefined, policy: RotationPo
 }
 
 export function splitPem(bundle: string): string[] {
-  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g)?.map((pem) => (pem.endsWith('\n') ? pem : `${pem}\n`)) ?? [];
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map(canonicalPem) ?? [];
+}
+
+/** node-forge writes CRLF; one form makes equal certificates compare equal in the bundle. */
+function canonicalPem(pem: string): string {
+  return `${pem.replaceAll('\r\n', '\n').trim()}\n`;
 }
 
 function usableCa(certPem: string | undefined, keyPem: string | undefined, now: Date): KeyPairPem | undefined {

@@ -16,6 +16,8 @@ export interface SelfManagedOptions {
   now?: () => Date;
   /** See RotationPolicy.caPublishMs. Ten minutes: far longer than an API server needs to see a webhook configuration change. */
   caPublishMs?: number;
+  /** RSA modulus of new keys (default 2048; tests use smaller keys to stay fast). */
+  keyBits?: number;
 }
 
 /** Replicas write the one Secret concurrently; a few conflicts in a row are normal, many are not. */
@@ -47,6 +49,7 @@ export class SelfManagedCertificates implements CertificateSource {
       caValidityDays: settings.caValidityDays,
       servingValidityDays: settings.servingValidityDays,
       caPublishMs: options.caPublishMs ?? 10 * 60 * 1000,
+      keyBits: options.keyBits,
     };
     this.configurations = [{ kind: 'ValidatingWebhookConfiguration', name: settings.validatingWebhookConfiguration }];
     if (settings.mutatingWebhookConfiguration) this.configurations.push({ kind: 'MutatingWebhookConfiguration', name: settings.mutatingWebhookConfiguration });

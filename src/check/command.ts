@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Readable } from 'node:stream';
-import { NO_CLUSTER } from '../cluster/no-cluster.js';
+import { buildManifestView } from '../cluster/manifest-view.js';
 import { defaultRegistry } from '../rules/catalog.js';
 import type { Rule } from '../rules/types.js';
 import { loadSettings } from '../settings.js';
@@ -60,7 +60,7 @@ export async function runCheckCommand(args: string[], io: CheckIo): Promise<numb
     registry,
     settings,
     defaultNamespace: values.namespace,
-    buildView: () => NO_CLUSTER,
+    buildView: (objects) => buildManifestView(objects, { rootNamespace: settings.rootNamespace, defaultNamespace: values.namespace }),
     progress: terminalProgress(io.stderr),
   });
   await write(io.stdout, render(report, format, { colour: wantsColour(io.stdout, io.env), rules: registry.all() }));

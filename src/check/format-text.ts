@@ -40,7 +40,7 @@ function summary(report: CheckReport): string {
   const read = `${plural(report.files, 'file')}, ${plural(report.objects, 'object')}`;
   if (report.problems.length > 0) return `${read}: ${plural(report.problems.length, 'input error')}, nothing was checked`;
   const counts = countBySeverity(report.findings);
-  const ignored = report.ignoredDocuments > 0 ? ` (${plural(report.ignoredDocuments, 'document')} that are not Kubernetes objects ignored)` : '';
+  const ignored = report.ignoredDocuments > 0 ? ` (${plural(report.ignoredDocuments, 'other YAML document')} ignored)` : '';
   return `${read}${ignored}, ${report.checked} checked: ${counts.deny} deny, ${counts.warn} warn`;
 }
 

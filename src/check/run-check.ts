@@ -1,4 +1,5 @@
 import { isRecord } from '../admission/review.js';
+import type { SkippedManifest } from '../cluster/manifest-view.js';
 import type { ClusterView } from '../cluster/view.js';
 import { KIND_VERSIONS, ruleKindOf, type RuleKind } from '../istio/kinds.js';
 import { judgeObject } from '../judge.js';
@@ -18,7 +19,7 @@ export interface CheckOptions {
   /** The namespace of namespaced objects that name none, like kubectl's current namespace. */
   defaultNamespace: string;
   /** Builds the cluster state the cross-resource rules read, from every object that was read. */
-  buildView(objects: KubeObject[]): ClusterView;
+  buildView(objects: KubeObject[]): ClusterView & { skipped?: readonly SkippedManifest[] };
   progress?: Progress;
 }
 
@@ -51,6 +52,11 @@ export function runCheck(sources: readonly Source[], readProblems: readonly Inpu
 
   for (const { object } of manifests) defaultNamespace(object, options.defaultNamespace);
   const view = options.buildView(manifests.map((m) => m.object));
+  for (const skipped of view.skipped ?? []) {
+    const manifest = manifests[skipped.index];
+    const where = manifest ? locate(manifest, 'metadata.name') : {};
+    report.notes.push({ ...where, message: `${skipped.kind} ${skipped.name} is not part of the cluster context of the checks: ${skipped.reason}` });
+  }
   const skippedUnsynced = new Set<string>();
   manifests.forEach((manifest, i) => {
     options.progress?.update('checking', i + 1, manifests.length);

@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { SettingsError } from '../settings.js';
 
 export type ClusterSource = 'auto' | 'kubernetes' | 'none';
 
-export class ClusterConfigError extends Error {}
+/** A cluster source that cannot be used: reported at start-up like any settings error. */
+export class ClusterConfigError extends SettingsError {}
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 

@@ -2,8 +2,10 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubern
 import type { Registry } from 'prom-client';
 import type { Logger } from '../server/logger.js';
 import type { ReadinessCheck } from '../server/readiness.js';
+import type { Settings } from '../settings.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { ResourceInformer, type Backoff } from './informer.js';
+import { resolveKubeConfig } from './kubeconfig.js';
 import { watchedResources } from './resources.js';
 import { ClusterStore } from './store.js';
 import type { ClusterView } from './view.js';
@@ -78,4 +80,24 @@ export function createLiveView(options: LiveViewOptions): LiveView {
       await Promise.all(informers.map((i) => i.stop()));
     },
   };
+}
+
+/**
+ * `meshguard serve`: the live view from the settings' cluster source, started; undefined when there
+ * is no cluster (then the cross-resource rules are skipped and say so).
+ */
+export function startLiveView(
+  settings: Pick<Settings, 'cluster' | 'rootNamespace'>,
+  logger: Logger,
+  registry: Registry,
+  env: NodeJS.ProcessEnv = process.env,
+): LiveView | undefined {
+  const kubeConfig = resolveKubeConfig(settings.cluster.source, { kubeconfigFile: settings.cluster.kubeconfig, env });
+  if (!kubeConfig) {
+    logger.info({ source: settings.cluster.source }, 'no cluster: only the rules that need no cluster state run');
+    return undefined;
+  }
+  const live = createLiveView({ kubeConfig, rootNamespace: settings.rootNamespace, logger, registry });
+  live.start();
+  return live;
 }

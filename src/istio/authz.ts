@@ -23,6 +23,8 @@ export interface FieldUse {
   /** Field path, e.g. `spec.rules[0].to[0].operation.methods`. */
   path: string;
   field: string;
+  /** True when the use sits in a `to` entry that also lists ports or notPorts. */
+  ported?: boolean;
 }
 
 /**
@@ -65,9 +67,10 @@ export function tcpView(rule: AuthorizationRule, rulePath: string): TcpView {
   toEntries.forEach((entry, i) => {
     const used = presentFields(entry.operation);
     const http = used.filter((f) => (HTTP_ONLY_OPERATION_FIELDS as readonly string[]).includes(f));
-    for (const field of http) httpOnly.push({ path: `${rulePath}.to[${i}].operation.${field}`, field });
+    const ported = used.includes('ports') || used.includes('notPorts');
+    for (const field of http) httpOnly.push({ path: `${rulePath}.to[${i}].operation.${field}`, field, ported });
     if (used.length === http.length) anyToClauseMatchesAll = true;
-    if (!used.includes('ports') && !used.includes('notPorts')) anyToClauseWithoutPorts = true;
+    if (!ported) anyToClauseWithoutPorts = true;
   });
 
   let allConditionsHttpOnly = true;

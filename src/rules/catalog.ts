@@ -28,9 +28,12 @@ import { mg300 } from './mg300-destination-rule-tls-structure.js';
 import { mg301 } from './mg301-plaintext-to-strict.js';
 import { mg302 } from './mg302-istio-mutual-to-plaintext.js';
 import { mg303 } from './mg303-tls-without-verification.js';
+import { mg304 } from './mg304-destinationrule-tls-mounts.js';
 import { mg401 } from './mg401-sidecar-tls-not-disable.js';
 import { mg402 } from './mg402-sidecar-tls-feature-off.js';
+import { mg403 } from './mg403-sidecar-tls-mounts.js';
 import { mg404 } from './mg404-sidecar-structure.js';
+import { mg501 } from './mg501-tls-volumes.js';
 
 /** Every rule meshguard runs. Adding a rule is one file and one line here. */
 export const ALL_RULES: readonly Rule[] = [
@@ -62,9 +65,12 @@ export const ALL_RULES: readonly Rule[] = [
   mg301,
   mg302,
   mg303,
+  mg304,
   mg401,
   mg402,
+  mg403,
   mg404,
+  mg501,
 ] as Rule[];
 
 export function defaultRegistry(): RuleRegistry {

@@ -7,7 +7,8 @@ import { defineRule, type Finding, type Subject } from './types.js';
 /**
  * On a TCP filter chain Istio cannot evaluate HTTP attributes; for a DENY rule it drops them and keeps
  * the rest (pilot/pkg/security/authz/model, checkError), so the rule denies more than it says. Without
- * `ports` the widened rule covers every TCP port of the workload. istiod itself only warns about this.
+ * `ports` the widened rule covers every TCP port of the workload: denied when nothing else limits it,
+ * a warning when source or `when` conditions still do. istiod itself only warns about both.
  * With cluster state, a policy whose workloads receive only on ports their Services declare HTTP has
  * no TCP filter chain to widen on: no finding.
  */
@@ -25,15 +26,18 @@ export const mg101 = defineRule({
     const findings: Finding[] = [];
     (spec.rules ?? []).forEach((rule, i) => {
       const tcp = tcpView(rule, `spec.rules[${i}]`);
-      const first = tcp.httpOnly[0];
+      const widening = tcp.httpOnly.filter((use) => !use.ported);
+      const first = widening[0];
       if (!first || !tcp.coversEveryPort) return;
-      const fields = [...new Set(tcp.httpOnly.map((u) => u.field))].join(', ');
+      const fields = [...new Set(widening.map((u) => u.field))].join(', ');
       const consequence = tcp.matchesEveryTcpConnection
         ? `DENY rule uses only HTTP attributes (${fields}), so on TCP ports Istio drops them and the rule matches every connection: ` +
           `all TCP traffic to ${scope} is denied.`
         : `DENY rule combines HTTP attributes (${fields}) with ${tcp.tcpConditions.join(', ')} and lists no ports, so on TCP ports ` +
           `Istio drops the HTTP attributes and denies every TCP connection to ${scope} that the remaining conditions match.`;
-      findings.push({ rule: 'MG101', severity: 'deny', path: first.path, message: `${consequence} ${portsFix(rule, first)}` });
+      // With source conditions left, the damage is limited to those sources: admitted with a warning.
+      const severity = tcp.matchesEveryTcpConnection ? 'deny' : 'warn';
+      findings.push({ rule: 'MG101', severity, path: first.path, message: `${consequence} ${portsFix(rule, first)}` });
     });
     return findings.length > 0 && onlyHttpPortsInScope(subject, view, rootNamespace) ? [] : findings;
   },

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { handleReview, type WebhookDeps, type WebhookName } from '../admission/webhook.js';
 import { ReviewDecodeError } from '../admission/review.js';
+import { limitInFlight } from './in-flight-limit.js';
+import { KEEP_ALIVE_TIMEOUT_MS, LISTENER_OPTIONS, MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './listener-limits.js';
 import { secureContextOptions, type ServingCertificate } from './tls.js';
 
 export interface AdmissionAppOptions {
@@ -11,11 +13,6 @@ export interface AdmissionAppOptions {
   draining?: () => boolean;
 }
 
-/** The API server waits for us on every apply (timeoutSeconds 5 in the chart): a request that has not arrived whole by then is abandoned. */
-const REQUEST_TIMEOUT_MS = 5_000;
-/** Longer than the API server's idle timeout for pooled connections (90 s), so it never reuses a socket we are closing. */
-const KEEP_ALIVE_TIMEOUT_MS = 95_000;
-
 export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining = () => false }: AdmissionAppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
@@ -25,11 +22,16 @@ export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining 
     // While closing, a review that arrives on an open connection is still answered: a 503 would be a
     // failed call, which the API server turns into a denied apply (failurePolicy Fail).
     return503OnClosing: false,
-    https: secureContextOptions(certificate),
+    // Objects can carry __proto__ as a map key (matchLabels keys are free-form): dropping the key keeps
+    // the object reviewable, where rejecting the body would skip the review under failurePolicy Ignore.
+    onProtoPoisoning: 'remove',
+    https: { ...secureContextOptions(certificate), ...LISTENER_OPTIONS },
   });
   app.addHook('onSend', async (_request, reply) => {
     if (draining()) reply.header('connection', 'close');
   });
+  app.server.maxConnections = MAX_CONNECTIONS;
+  limitInFlight(app, { max: deps.settings().server.maxInFlight, metrics: deps.metrics, logger: deps.logger });
   // AdmissionReviews are JSON; Fastify would otherwise also accept text/plain.
   app.removeContentTypeParser('text/plain');
 

@@ -33,6 +33,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly inFlight = new Gauge({
+    name: 'meshguard_admission_in_flight_requests',
+    help: 'Admission requests being received or reviewed now (bounded by server.maxInFlight).',
+    registers: [this.registry],
+  });
+
+  readonly overloadRejections = new Counter({
+    name: 'meshguard_admission_overload_rejections_total',
+    help: 'Admission requests answered 429 at once because server.maxInFlight requests were already in flight.',
+    registers: [this.registry],
+  });
+
   readonly ruleFailures = new Counter({
     name: 'meshguard_rule_failures_total',
     help: 'Rules that threw while checking an object (the rule is skipped, the object is not denied for it).',

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { certificateSourceFor } from '../certs/choose-source.js';
 import type { CertificateSource } from '../certs/source.js';
 import type { ClusterView } from '../cluster/view.js';
+import { startLiveView } from '../cluster/live-view.js';
 import { NO_CLUSTER } from '../cluster/no-cluster.js';
 import type { RuleRegistry } from '../rules/registry.js';
 import type { Settings } from '../settings.js';
@@ -51,7 +52,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let settings = options.settings;
   const logger = options.logger ?? createLogger(settings.logLevel);
   const metrics = options.metrics ?? new Metrics();
-  const view = options.view ?? NO_CLUSTER;
+  const live = options.view ? undefined : startLiveView(settings, logger, metrics.registry);
+  const view = options.view ?? live?.view ?? NO_CLUSTER;
   const certificates = options.certificates ?? certificateSourceFor(settings, logger, metrics);
   let certificate: ServingCertificate | undefined;
   let draining = false;
@@ -61,7 +63,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     if (!certificate) return { ready: false, reason: 'waiting for a valid serving certificate' };
     return certificate.notAfter.getTime() > Date.now() ? { ready: true } : { ready: false, reason: 'serving certificate has expired' };
   });
+  if (live) readiness.add('cluster', () => live.readiness());
   readiness.add('shutdown', () => (draining ? { ready: false, reason: 'shutting down' } : { ready: true }));
+  if (live) readiness.add('cluster', () => live.readiness());
 
   const health = buildHealthApp(metrics, readiness);
   await health.listen({ host: settings.server.host, port: settings.server.healthPort });
@@ -101,7 +105,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   } catch (error) {
     certificates.stop();
     settingsWatch?.stop();
-    await health.close();
+    await Promise.all([health.close(), live?.stop()]);
     throw error;
   }
 
@@ -114,7 +118,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     certificates.stop();
     settingsWatch?.stop();
     await listening.close();
-    await health.close();
+    await Promise.all([health.close(), live?.stop()]);
   };
   let stopping: Promise<void> | undefined;
   return {

@@ -17,7 +17,7 @@ export interface SettingsReloadOptions {
 }
 
 /** Blocks that are read once at start: a change to them is applied at the next restart. */
-const RESTART_ONLY = ['server', 'certificates'] as const;
+const RESTART_ONLY = ['server', 'certificates', 'cluster'] as const;
 
 /**
  * Reloads the settings file when its content changes. Invalid settings are rejected: the last good

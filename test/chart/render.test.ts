@@ -1,6 +1,7 @@
 import t from 'tap';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../src/k8s/types.js';
+import { watchedResources } from '../../src/cluster/resources.js';
 import { defaultRegistry } from '../../src/rules/catalog.js';
 import { validateSettings } from '../../src/settings.js';
 import { CHART_DIR, helm, helmTemplate } from '../helpers/helm.js';
@@ -103,6 +104,18 @@ t.test('the ClusterRole grants exactly the ClusterView reads plus get/patch on i
   t.match(find(defaults, 'ClusterRoleBinding'), { roleRef: { kind: 'ClusterRole', name: 'meshguard' }, subjects: [{ kind: 'ServiceAccount', name: 'meshguard', namespace: 'meshguard' }] });
 });
 
+t.test('every resource the live ClusterView watches is granted get/list/watch where it watches it', async (t) => {
+  for (const resource of watchedResources('istio-system')) {
+    const [kind, name] = resource.namespace ? ['Role', 'meshguard-istiod'] : ['ClusterRole', 'meshguard'];
+    const rules = roleRules(defaults, kind, name);
+    t.ok(
+      rules.some((r) => r.apiGroups.includes(resource.group) && r.resources.includes(resource.name) && ['get', 'list', 'watch'].every((v) => r.verbs.includes(v))),
+      `${resource.group || 'core'}/${resource.name} in the ${kind}`,
+    );
+    if (resource.namespace) t.equal(find(defaults, kind, name).metadata?.namespace, resource.namespace);
+  }
+});
+
 t.test('deployments are read only in Istio\'s root namespace', async (t) => {
   const role = find(defaults, 'Role', 'meshguard-istiod');
   t.equal(role.metadata?.namespace, 'istio-system');
@@ -178,6 +191,14 @@ t.test('the settings ConfigMap is a valid meshguard settings file, mounted as a 
   });
   const container = podSpec(objects).containers[0]! as { volumeMounts: Array<Record<string, unknown>> };
   t.same(container.volumeMounts, [{ name: 'settings', mountPath: '/etc/meshguard/settings', readOnly: true }], 'no subPath: the kubelet updates it in place');
+});
+
+t.test('settings that are read only at start restart the pods; the others reload without a restart', async (t) => {
+  const checksum = (objects: Obj[]) => (find(objects, 'Deployment').spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['checksum/startup-settings'];
+  t.match(checksum(defaults), /^[0-9a-f]{64}$/);
+  t.equal(checksum(render({ settings: { mode: 'warn', rules: { MG101: 'off' } } })), checksum(defaults), 'rule settings reload live');
+  t.not(checksum(render({ certificates: { selfManaged: { caValidityDays: 730 } } })), checksum(defaults), 'certificate settings restart');
+  t.not(checksum(render({ ports: { admission: 9443 } })), checksum(defaults), 'server settings restart');
 });
 
 t.test('cert-manager mode: a CA chain and serving Certificate, caBundle injected, files reloaded, no Secret RBAC', async (t) => {

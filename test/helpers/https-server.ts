@@ -3,13 +3,13 @@ import { request as httpsRequest, Agent } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { writeCertificateFiles } from '../../src/certs/files.js';
 import type { ClusterView } from '../../src/cluster/view.js';
 import { defaultRegistry } from '../../src/rules/catalog.js';
-import { createLogger } from '../../src/server/logger.js';
 import { serve, type RunningServer } from '../../src/server/serve.js';
 import { validateSettings, type Settings } from '../../src/settings.js';
+import { capturingLogger } from './log-capture.js';
+import { secretLeaks } from './secret-scan.js';
 
 export interface HttpResult {
   status: number;
@@ -47,17 +47,16 @@ export async function startTestServer(options: { settings?: Record<string, unkno
   const registry = defaultRegistry();
   const dir = certDir();
   const settings = validateSettings(
-    { ...options.settings, server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } },
+    // Tests never reach for a developer's own cluster: no cluster unless a test asks for one.
+    {
+      cluster: { source: 'none' },
+      ...options.settings,
+      server: { ...(options.settings?.server as object | undefined), host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir },
+    },
     new Set(registry.all().map((r) => r.id)),
   );
-  const logLines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const server = await serve({ settings, registry, view: options.view, logger: createLogger('info', sink) });
+  const { logger, lines: logLines } = capturingLogger();
+  const server = await serve({ settings, registry, view: options.view, logger });
   const caPem = readFileSync(join(dir, 'ca.crt'), 'utf8');
   const agent = new Agent({ ca: caPem, keepAlive: true });
   return {
@@ -69,9 +68,12 @@ export async function startTestServer(options: { settings?: Record<string, unkno
     post: (path, body, headers = { 'content-type': 'application/json' }) =>
       send(httpsRequest, `${server.admissionUrl}${path}`, { method: 'POST', agent, headers }, typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)),
     getHealth: (path) => send(httpRequest, `${server.healthUrl}${path}`, { method: 'GET' }),
+    /** Closes the server, then fails the caller when any log line it wrote carries credential material. */
     async close() {
       agent.destroy();
       await server.close();
+      const leaks = secretLeaks(logLines);
+      if (leaks.length > 0) throw new Error(`the server logged credential material:\n${leaks.join('\n')}`);
     },
   };
 }

@@ -20,7 +20,9 @@ t.test('defaults apply when nothing is configured', async (t) => {
     rules: {},
     exemptions: [],
     logLevel: 'info',
-    server: { host: '0.0.0.0', admissionPort: 8443, healthPort: 9090, certDir: 'certs', bodyLimitBytes: 8 * 1024 * 1024 },
+    cluster: { source: 'auto' },
+    server: { host: '0.0.0.0', admissionPort: 8443, healthPort: 9090, certDir: 'certs', bodyLimitBytes: 8 * 1024 * 1024, shutdownDelaySeconds: 10, maxInFlight: 32 },
+    certificates: { source: 'files' },
   });
 });
 
@@ -43,11 +45,12 @@ t.test('environment variables override the file', async (t) => {
   const settings = loadSettings({
     file: path,
     knownRules,
-    env: { MESHGUARD_MODE: 'enforce', MESHGUARD_RULES: 'MG201=off', MESHGUARD_HEALTH_PORT: '9999', PATH: '/bin' },
+    env: { MESHGUARD_MODE: 'enforce', MESHGUARD_RULES: 'MG201=off', MESHGUARD_HEALTH_PORT: '9999', MESHGUARD_MAX_IN_FLIGHT: '8', PATH: '/bin' },
   });
   t.equal(settings.mode, 'enforce');
   t.same(settings.rules, { MG101: 'warn', MG201: 'off' });
   t.equal(settings.server.healthPort, 9999);
+  t.equal(settings.server.maxInFlight, 8);
 });
 
 const rejected: Array<[string, () => unknown, RegExp]> = [
@@ -57,6 +60,7 @@ const rejected: Array<[string, () => unknown, RegExp]> = [
   ['an unknown rule id', () => loadSettings({ file: file('u.yaml', 'rules: {MG999: warn}\n'), knownRules }), /unknown rule id MG999/],
   ['an exemption for an unknown rule', () => loadSettings({ file: file('e.yaml', 'exemptions: [{rule: MG998, namespace: a}]\n'), knownRules }), /unknown rule id MG998/],
   ['a body limit under 7 MiB', () => loadSettings({ file: file('b.yaml', 'server: {bodyLimitBytes: 1024}\n'), knownRules }), /server\.bodyLimitBytes/],
+  ['an in-flight bound of 0', () => loadSettings({ file: file('f.yaml', 'server: {maxInFlight: 0}\n'), knownRules }), /server\.maxInFlight/],
   ['invalid YAML', () => loadSettings({ file: file('y.yaml', 'mode: [\n'), knownRules }), /not valid YAML/],
   ['a file that is a list', () => loadSettings({ file: file('l.yaml', '- a\n'), knownRules }), /must hold a mapping/],
   ['a missing file', () => loadSettings({ file: join(dir, 'absent.yaml'), knownRules }), /cannot read settings file/],

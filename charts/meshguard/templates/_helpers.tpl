@@ -93,3 +93,31 @@ clientConfig:
   {{- . | nindent 2 }}
   {{- end }}
 {{- end }}
+
+{{/*
+The settings meshguard reads only at start (server, certificates). The Deployment carries their
+checksum, so changing them restarts the pods; everything else in the ConfigMap is reloaded live.
+*/}}
+{{- define "meshguard.startupSettings" -}}
+{{- $server := dict
+  "host" "0.0.0.0"
+  "admissionPort" .Values.ports.admission
+  "healthPort" .Values.ports.health
+  "certDir" "/etc/meshguard/tls"
+  "shutdownDelaySeconds" .Values.shutdownDelaySeconds }}
+{{- $certificates := dict "source" "files" }}
+{{- if eq .Values.certificates.mode "self-managed" }}
+{{- $selfManaged := dict
+  "namespace" .Release.Namespace
+  "secretName" (include "meshguard.tlsSecretName" .)
+  "serviceName" (include "meshguard.fullname" .)
+  "validatingWebhookConfiguration" (include "meshguard.validatingWebhookName" .)
+  "caValidityDays" .Values.certificates.selfManaged.caValidityDays
+  "servingValidityDays" .Values.certificates.selfManaged.servingValidityDays }}
+{{- if .Values.webhooks.mutating.enabled }}
+{{- $_ := set $selfManaged "mutatingWebhookConfiguration" (include "meshguard.mutatingWebhookName" .) }}
+{{- end }}
+{{- $certificates = dict "source" "self-managed" "selfManaged" $selfManaged }}
+{{- end }}
+{{- toYaml (dict "server" $server "certificates" $certificates "cluster" (dict "source" "kubernetes")) }}
+{{- end }}
