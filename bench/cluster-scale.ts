@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { buildManifestView } from '../src/cluster/manifest-view.js';
 import type { WorkloadInfo } from '../src/cluster/model.js';
 import type { ClusterView } from '../src/cluster/view.js';
+import { formatRuleCost, measureRuleCost } from './rule-cost.js';
 import { APPS_PER_NAMESPACE, ISSUE_SCALE, appName, namespaceName, syntheticCluster } from './synthetic-cluster.js';
 
 /**
@@ -9,9 +10,12 @@ import { APPS_PER_NAMESPACE, ISSUE_SCALE, appName, namespaceName, syntheticClust
  * query (median and p99 over many calls with varied inputs), reports heap and RSS after loading, and
  * compares each query with the same query on a one-namespace cluster of the same shape (same answer
  * sizes: the ratio shows growth with cluster size, so indexes, not scans) and on an empty cluster.
+ * Then every rule on the same cluster: one review per kind and operation through the whole pipeline.
  */
 const ITERATIONS = 20_000;
 const WARMUP = 2_000;
+/** Whole reviews (every rule for the kind) per review kind: mesh-wide ones take milliseconds each. */
+const RULE_ITERATIONS = 100;
 
 interface Inputs {
   namespace: string;
@@ -128,6 +132,10 @@ function main(): void {
   console.log('');
   console.log(`worst median ${worstMedian.toFixed(2)} µs (target < 20), worst warm scale ratio ${worstWarmRatio.toFixed(2)} (target < 1.5), RSS ${mib(memory.rss)} (target < 250 MiB)`);
   console.log('times include the ~0.1 µs of the timer call around each query');
+  console.log('');
+  const costs = measureRuleCost(view, RULE_ITERATIONS);
+  console.log(formatRuleCost(costs));
+  if (costs.some((c) => c.failures.length > 0)) process.exitCode = 1;
 }
 
 main();

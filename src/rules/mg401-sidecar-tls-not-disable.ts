@@ -53,7 +53,7 @@ function peerAuthenticationSide(subject: Subject<'PeerAuthentication'>, { view, 
   };
   const deleting = subject.operation === 'DELETE';
   const findings: Finding[] = [];
-  for (const change of mtlsChanges(review, (w) => listeners(w).map((l) => l.port))) {
+  for (const change of mtlsChanges(review)) {
     if (change.before.mode !== 'DISABLE' || change.after.mode === 'DISABLE') continue;
     for (const { sidecar, path, port } of listeners(change.workload)) {
       if (port !== change.port) continue;

@@ -74,6 +74,8 @@ export interface ReviewOptions {
   operation?: Operation;
   view: ClusterView;
   rootNamespace?: string;
+  /** The stored object an UPDATE replaces (undefined: not known). */
+  oldObject?: KubeObject;
 }
 
 /** Runs one rule on one Istio object as the webhook would for the operation (CREATE unless stated). */
@@ -87,7 +89,7 @@ export function review<K extends RuleKind>(rule: Rule<K>, object: KubeObject, op
       namespace: object.metadata!.namespace!,
       name: object.metadata!.name!,
       object: object as KubeObject<KindSpecs[K]>,
-      oldObject: operation === 'UPDATE' ? (object as KubeObject<KindSpecs[K]>) : undefined,
+      oldObject: operation === 'UPDATE' ? (options.oldObject as KubeObject<KindSpecs[K]> | undefined) : undefined,
     },
     { view: options.view, rootNamespace: options.rootNamespace ?? 'istio-system' },
   );

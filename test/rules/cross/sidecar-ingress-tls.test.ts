@@ -43,7 +43,7 @@ t.test('MG401 admits the Sidecar once portLevelMtls makes that port DISABLE', as
 t.test('MG401 denies a PeerAuthentication update that takes the DISABLE away from the Sidecar TLS port', async (t) => {
   const cluster = view([...world, portDisable, sidecar]);
   const update = istio('PeerAuthentication', 'test', 'httpbin', { selector: { matchLabels: { app: 'httpbin' } }, mtls: { mode: 'STRICT' } }, '2024-01-02T00:00:00Z');
-  t.same(lines(review(mg401, update, { view: cluster, operation: 'UPDATE' })), [
+  t.same(lines(review(mg401, update, { view: cluster, operation: 'UPDATE', oldObject: portDisable })), [
     '[MG401] deny spec.mtls.mode: this PeerAuthentication makes port 9080 of Deployment/httpbin in test STRICT (PeerAuthentication ' +
       'test/httpbin, workload policy), but Sidecar test/ingress-sidecar terminates TLS there (spec.ingress[0].tls), and Istio applies Sidecar ' +
       "ingress TLS only where the effective PeerAuthentication mode of the port is DISABLE: the tls settings are ignored, the port keeps Istio's " +
@@ -55,7 +55,8 @@ t.test('MG401 denies a PeerAuthentication update that takes the DISABLE away fro
     mtls: { mode: 'STRICT' },
     portLevelMtls: { '9080': { mode: 'DISABLE' }, '9081': { mode: 'PERMISSIVE' } },
   }, '2024-01-02T00:00:00Z');
-  t.same(review(mg401, otherPort, { view: cluster, operation: 'UPDATE' }), [], 'an update that keeps 9080 DISABLE');
+  t.same(review(mg401, otherPort, { view: cluster, operation: 'UPDATE', oldObject: portDisable }), [], 'an update that keeps 9080 DISABLE');
+  t.same(review(mg401, { ...portDisable, metadata: { ...portDisable.metadata, labels: { team: 'web' } } }, { view: cluster, operation: 'UPDATE', oldObject: portDisable }), [], 'a label-only update');
 });
 
 t.test('MG401 warns, never denies, when the PeerAuthentication the Sidecar depends on is deleted', async (t) => {
