@@ -1,7 +1,7 @@
 import { NO_CLUSTER } from '../cluster/no-cluster.js';
 import type { ClusterView } from '../cluster/view.js';
 import { formatFinding, ruleEnabled } from '../decision.js';
-import { shapeIssue } from '../istio/shape.js';
+import { describeShapeIssue, shapeIssue } from '../istio/shape.js';
 import { ruleKindOf, type RuleKind } from '../istio/kinds.js';
 import { judgeObject } from '../judge.js';
 import { MG501, mutatePod } from '../mutation/mutate-pod.js';
@@ -90,7 +90,7 @@ function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcom
     { registry: deps.registry, settings: deps.settings(), view: deps.view },
   );
   if (judgement.type === 'unreadable') {
-    return { response: invalid(review, `meshguard cannot check this ${kind}: ${judgement.issue.path} ${judgement.issue.reason}`), ruleIds: [] };
+    return { response: invalid(review, `meshguard cannot check this ${kind}: ${describeShapeIssue(judgement.issue)}`), ruleIds: [] };
   }
   const { evaluation, decision } = judgement;
 
@@ -111,8 +111,8 @@ function judge(review: DecodedReview, kind: RuleKind, deps: WebhookDeps): Outcom
 function mutate(review: DecodedReview, deps: WebhookDeps): Outcome {
   const { request } = review;
   const pod = request.object;
-  const issue = pod ? shapeIssue('Pod', pod) : undefined;
-  const problem = pod ? issue && `${issue.path} ${issue.reason}` : 'request.object is missing';
+  const issue = pod && shapeIssue('Pod', pod);
+  const problem = pod ? issue && describeShapeIssue(issue) : 'request.object is missing';
   if (!pod || problem) {
     return { response: allowed(review, [`meshguard: cannot read this Pod (${problem}), so no TLS volumes were added.`]), ruleIds: [] };
   }

@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { isRecord } from '../admission/review.js';
 import { KIND_VERSIONS, ruleKindOf } from '../istio/kinds.js';
-import { shapeIssue } from '../istio/shape.js';
+import { describeShapeIssue, shapeIssue } from '../istio/shape.js';
 import type { KubeObject } from '../k8s/types.js';
 import { CronJobShape, TemplatedWorkloadShape, slimmer, type PodTemplateObject, type Slimmer } from './kube-shapes.js';
 import type { Labels } from './model.js';
@@ -110,7 +110,7 @@ export function buildManifestView(objects: KubeObject[], options: ManifestViewOp
       const istioKind = istioKindOf(object);
       if (!istioKind) return;
       const issue = shapeIssue(istioKind, object);
-      if (issue) skipped.push({ index, kind: istioKind, name: object.metadata?.name ?? '', reason: `${issue.path} ${issue.reason}` });
+      if (issue) skipped.push({ index, kind: istioKind, name: object.metadata?.name ?? '', reason: describeShapeIssue(issue) });
       else upsert(index, withNamespace(object, namespace), resource(ISTIO_RESOURCES[istioKind]));
     }
   });

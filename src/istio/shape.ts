@@ -30,6 +30,11 @@ export interface ShapeIssue {
   reason: string;
 }
 
+/** `spec.mtls.mode must be string`: the issue as one phrase, for messages. */
+export function describeShapeIssue(issue: ShapeIssue): string {
+  return `${issue.path} ${issue.reason}`;
+}
+
 /** Returns where and why the object cannot be read as a `kind`, or undefined when it can. */
 export function shapeIssue(kind: RuleKind, object: KubeObject): ShapeIssue | undefined {
   const metadata = object.metadata;
