@@ -1,5 +1,5 @@
 /** Usage text of `meshguard check`, apart so `meshguard help` prints it without loading the checker. */
-/** Enough to list a 10,000-pod cluster over a slow link; a CI job still fails fast when the cluster does not answer. */
+/** Room for a large cluster's pages (20 of pods at 10,000 pods) over a slow link; a CI job still fails fast when nothing answers. */
 export const DEFAULT_CLUSTER_TIMEOUT_SECONDS = 30;
 
 export const CHECK_USAGE = `  meshguard check [--output text|json|sarif] [--settings FILE] [--fail-on deny|warn] [--namespace NS]

@@ -65,8 +65,8 @@ const TEMPLATED_KINDS: Readonly<Record<string, string>> = {
  * pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs, the five
  * Istio kinds in every served version, and istiod's Deployment; `List` kinds are expanded and other
  * kinds ignored. Pods and templates are what will run: they have a sidecar when they carry
- * `istio-proxy` or when Istio's injector will add one, given the Namespace manifests' labels.
- * The objects given are not modified.
+ * `istio-proxy` or when Istio's injector will add one, given the Namespace manifests' labels (or,
+ * with `cluster`, the cluster's Namespaces). The objects given are not modified.
  */
 export function buildManifestView(objects: KubeObject[], options: ManifestViewOptions = {}): ManifestView {
   const rootNamespace = options.rootNamespace ?? 'istio-system';
