@@ -8,7 +8,7 @@ import { formatJson } from './format-json.js';
 import { formatSarif } from './format-sarif.js';
 import { formatText } from './format-text.js';
 import { readSources } from './inputs.js';
-import { ClusterUnavailableError, listedObjects, readLiveCluster, viewWithCluster, type LiveCluster } from './live-cluster.js';
+import type { ClusterFlags, LiveCluster } from './live-cluster.js';
 import { terminalProgress } from './progress.js';
 import { EXIT_USAGE, exitCode, type CheckReport, type FailOn } from './report.js';
 import { runCheck } from './run-check.js';
@@ -66,14 +66,8 @@ export async function runCheckCommand(args: string[], io: CheckIo): Promise<numb
   });
   let cluster: LiveCluster | undefined;
   if (values.cluster) {
-    try {
-      cluster = await readLiveCluster({ kubeconfig: values.kubeconfig, context: values.context, timeoutSeconds }, io.env, settings.rootNamespace);
-    } catch (error) {
-      if (!(error instanceof ClusterUnavailableError)) throw error;
-      io.stderr.write(`meshguard check: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr.write(`meshguard check: with the cluster state of context "${cluster.context}" (server ${cluster.server}): ${listedObjects(cluster)} objects\n`);
+    cluster = await readCluster({ kubeconfig: values.kubeconfig, context: values.context, timeoutSeconds }, io, settings.rootNamespace);
+    if (!cluster) return EXIT_USAGE;
   }
   const defaultNamespace = values.namespace ?? cluster?.namespace ?? 'default';
   const viewOptions = { rootNamespace: settings.rootNamespace, defaultNamespace };
@@ -82,11 +76,29 @@ export async function runCheckCommand(args: string[], io: CheckIo): Promise<numb
     registry,
     settings,
     defaultNamespace,
-    buildView: (objects) => (cluster ? viewWithCluster(objects, cluster, viewOptions) : buildManifestView(objects, viewOptions)),
+    buildView: (objects) => (cluster ? cluster.view(objects, viewOptions) : buildManifestView(objects, viewOptions)),
     progress: terminalProgress(io.stderr),
   });
   await write(io.stdout, render(report, format, { colour: wantsColour(io.stdout, io.env), rules: registry.all() }));
   return exitCode(report, failOn);
+}
+
+/**
+ * `--cluster`: the live cluster, with a line on standard error that says which; undefined after saying why
+ * it could not be read. The Kubernetes client is loaded only here: it costs every offline run seconds on a
+ * busy CI runner.
+ */
+async function readCluster(flags: ClusterFlags, io: CheckIo, rootNamespace: string): Promise<LiveCluster | undefined> {
+  const { ClusterUnavailableError, readLiveCluster } = await import('./live-cluster.js');
+  try {
+    const cluster = await readLiveCluster(flags, io.env, rootNamespace);
+    io.stderr.write(`meshguard check: with the cluster state of context "${cluster.context}" (server ${cluster.server}): ${cluster.objects} objects\n`);
+    return cluster;
+  } catch (error) {
+    if (!(error instanceof ClusterUnavailableError)) throw error;
+    io.stderr.write(`meshguard check: ${error.message}\n`);
+    return undefined;
+  }
 }
 
 function render(report: CheckReport, format: Format, options: { colour: boolean; rules: readonly Rule[] }): string {

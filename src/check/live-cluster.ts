@@ -1,10 +1,10 @@
-import { resolveKubectlConfig } from '../cluster/kubeconfig.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterConfigError, resolveKubectlConfig } from '../cluster/kubeconfig.js';
 import { ClusterListError, listClusterOnce, type ClusterListing } from '../cluster/list-once.js';
 import { buildManifestView, type ManifestView } from '../cluster/manifest-view.js';
 import { ISTIO_RESOURCES, isIstioResource } from '../cluster/resources.js';
 import type { IstioKind } from '../cluster/view.js';
 import type { KubeObject } from '../k8s/types.js';
-import { SettingsError } from '../settings.js';
 
 /** `--cluster` and the flags that go with it, as kubectl spells them. */
 export interface ClusterFlags {
@@ -13,13 +13,21 @@ export interface ClusterFlags {
   timeoutSeconds: number;
 }
 
-/** The cluster state `check --cluster` merges the manifests into, and where it came from. */
+/** The cluster state `check --cluster` applies the manifests to, and where it came from. */
 export interface LiveCluster {
-  listing: ClusterListing;
   context: string;
   server: string;
   /** The context's namespace: where objects without one go unless `--namespace` says otherwise, as with kubectl. */
   namespace?: string;
+  /** How many objects were listed. */
+  objects: number;
+  /** The view of these manifests applied on top of the cluster (`viewWithCluster`). */
+  view(objects: KubeObject[], options: ViewOptions): ManifestView;
+}
+
+interface ViewOptions {
+  rootNamespace: string;
+  defaultNamespace: string;
 }
 
 /** The cluster could not be read: the run gives no verdict (exit 2), and the message says why. */
@@ -32,11 +40,11 @@ export class ClusterUnavailableError extends Error {
  * `~/.kube/config`, the in-cluster service account) and `--context`, within the timeout.
  */
 export async function readLiveCluster(flags: ClusterFlags, env: NodeJS.ProcessEnv, rootNamespace: string): Promise<LiveCluster> {
-  let kubeConfig;
+  let kubeConfig: KubeConfig | undefined;
   try {
     kubeConfig = resolveKubectlConfig({ kubeconfigFile: flags.kubeconfig, context: flags.context, env });
   } catch (error) {
-    if (error instanceof SettingsError) throw new ClusterUnavailableError(`--cluster: ${error.message}`);
+    if (error instanceof ClusterConfigError) throw new ClusterUnavailableError(`--cluster: ${error.message}`);
     throw error;
   }
   if (!kubeConfig) throw new ClusterUnavailableError('--cluster: no kubeconfig: pass --kubeconfig FILE, set KUBECONFIG, or create ~/.kube/config');
@@ -44,17 +52,18 @@ export async function readLiveCluster(flags: ClusterFlags, env: NodeJS.ProcessEn
   const server = kubeConfig.getCurrentCluster()?.server ?? '';
   try {
     const listing = await listClusterOnce(kubeConfig, { rootNamespace, timeoutMs: flags.timeoutSeconds * 1000 });
-    return { listing, context, server, namespace: kubeConfig.getContextObject(context)?.namespace };
+    return {
+      context,
+      server,
+      namespace: kubeConfig.getContextObject(context)?.namespace,
+      objects: listing.reduce((sum, { items }) => sum + items.length, 0),
+      view: (objects, options) => viewWithCluster(objects, listing, options),
+    };
   } catch (error) {
     if (!(error instanceof ClusterListError)) throw error;
     const hint = error.timedOut ? '; raise --cluster-timeout if the cluster is only slow' : '';
     throw new ClusterUnavailableError(`cannot read the cluster state of context "${context}" (server ${server}): ${error.message}${hint}`);
   }
-}
-
-/** The number of objects listed, for the line that says which cluster the manifests were checked against. */
-export function listedObjects(cluster: LiveCluster): number {
-  return cluster.listing.reduce((sum, { items }) => sum + items.length, 0);
 }
 
 /**
@@ -63,14 +72,14 @@ export function listedObjects(cluster: LiveCluster): number {
  * object judged: `kubectl apply` updates it and the API server keeps its creation time, which decides
  * Istio's precedence (the oldest policy wins).
  */
-export function viewWithCluster(objects: KubeObject[], cluster: LiveCluster, options: { rootNamespace: string; defaultNamespace: string }): ManifestView {
-  const created = creationTimes(cluster.listing);
+export function viewWithCluster(objects: KubeObject[], listing: ClusterListing, options: ViewOptions): ManifestView {
+  const created = creationTimes(listing);
   for (const { kind, metadata } of objects) {
     if (!kind || !Object.hasOwn(ISTIO_RESOURCES, kind) || !metadata) continue;
     const creationTimestamp = created.get(`${ISTIO_RESOURCES[kind as IstioKind]}/${metadata.namespace}/${metadata.name}`);
     if (creationTimestamp) metadata.creationTimestamp = creationTimestamp;
   }
-  return buildManifestView(objects, { ...options, cluster: cluster.listing });
+  return buildManifestView(objects, { ...options, cluster: listing });
 }
 
 /** `peerauthentications/ns/name` ▶ creationTimestamp, for the Istio objects of the cluster. */

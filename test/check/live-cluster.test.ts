@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { listClusterOnce } from '../../src/cluster/list-once.js';
-import { viewWithCluster, type LiveCluster } from '../../src/check/live-cluster.js';
+import { viewWithCluster } from '../../src/check/live-cluster.js';
+import { listClusterOnce, type ClusterListing } from '../../src/cluster/list-once.js';
 import type { KubeObject } from '../../src/k8s/types.js';
 import { mg204 } from '../../src/rules/mg204-second-namespace-wide.js';
 import { mg302 } from '../../src/rules/mg302-istio-mutual-to-plaintext.js';
@@ -16,10 +16,9 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const OPTIONS = { rootNamespace: 'istio-system', defaultNamespace: 'default' };
 const istioMutual = istio('DestinationRule', 'prod', 'reviews', { host: 'reviews', trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } });
 
-async function liveCluster(t: Test, objects: readonly KubeObject[]): Promise<LiveCluster> {
+async function liveCluster(t: Test, objects: readonly KubeObject[]): Promise<ClusterListing> {
   const { server } = await fakeCluster(t, dir, objects);
-  const listing = await listClusterOnce(server.kubeConfig(), { rootNamespace: 'istio-system', timeoutMs: 10_000 });
-  return { listing, context: 'fake', server: server.url };
+  return listClusterOnce(server.kubeConfig(), { rootNamespace: 'istio-system', timeoutMs: 10_000 });
 }
 
 t.test('viewWithCluster lets a workload in the files replace the running pods it made', async (t) => {
