@@ -15,6 +15,7 @@ import { mg113 } from './mg113-path-never-matches.js';
 import { mg115 } from './mg115-deny-http-on-tcp-port.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
+import { mg202 } from './mg202-weaker-than-parent.js';
 import { mg203 } from './mg203-port-level-without-selector.js';
 import { mg204 } from './mg204-second-namespace-wide.js';
 import { mg205 } from './mg205-root-namespace-selector.js';
@@ -52,6 +53,7 @@ export const ALL_RULES: readonly Rule[] = [
   mg115,
   mg200,
   mg201,
+  mg202,
   mg203,
   mg204,
   mg205,

@@ -1,9 +1,6 @@
-import { serviceFqdn } from '../cluster/hosts.js';
-import type { PolicyObject } from '../cluster/model.js';
-import { tlsTargets, type TlsTarget } from '../istio/tls-targets.js';
-import { servedOn } from '../istio/workload-ports.js';
-import { nameList, objectName, workloadName } from './describe.js';
-import { modeField, mtlsChanges, peerAuthenticationReview, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
+import { nameList, objectName } from './describe.js';
+import { mtlsChanges, peerAuthenticationReview } from './mtls-changes.js';
+import { tlsSendersTo } from './tls-senders.js';
 import { defineRule, type Finding } from './types.js';
 
 export const mg210 = defineRule({
@@ -16,18 +13,8 @@ export const mg210 = defineRule({
   check(subject, { view, rootNamespace }) {
     const review = peerAuthenticationReview(subject, view, rootNamespace);
     const deleting = subject.operation === 'DELETE';
-    const conflicts = new Map<string, { path: string; rule: PolicyObject<'DestinationRule'>; target: TlsTarget; servers: string[] }>();
-    for (const change of mtlsChanges(review)) {
-      if (change.after.mode !== 'DISABLE') continue;
-      for (const { rule, target } of istioMutualTo(review, change)) {
-        const path = modeField(change, review, subject.operation);
-        const key = `${path} ${objectName(rule)} ${target.path}`;
-        const conflict = conflicts.get(key) ?? { path, rule, target, servers: [] };
-        conflict.servers.push(`${workloadName(change.workload)} (port ${change.port})`);
-        conflicts.set(key, conflict);
-      }
-    }
-    return [...conflicts.values()].map(({ path, rule, target, servers }): Finding => ({
+    const madePlaintext = mtlsChanges(review).filter((c) => c.after.mode === 'DISABLE');
+    return tlsSendersTo(review, madePlaintext, 'ISTIO_MUTUAL', subject.operation).map(({ path, rule, target, servers }): Finding => ({
       rule: 'MG210',
       severity: deleting ? 'warn' : 'deny',
       path,
@@ -39,17 +26,3 @@ export const mg210 = defineRule({
     }));
   },
 });
-
-/** DestinationRules that send ISTIO_MUTUAL to this workload port through a Service, after the change. */
-function istioMutualTo(review: PeerAuthenticationReview, change: MtlsChange): Array<{ rule: PolicyObject<'DestinationRule'>; target: TlsTarget }> {
-  const found: Array<{ rule: PolicyObject<'DestinationRule'>; target: TlsTarget }> = [];
-  for (const { service } of servedOn(review.after, change.workload, change.port)) {
-    for (const rule of review.after.destinationRulesForHost(serviceFqdn(service.namespace, service.name), service.namespace)) {
-      const target = tlsTargets(review.after, rule).find(
-        (t) => t.tls.mode === 'ISTIO_MUTUAL' && t.containerPort === change.port && t.workload.ref === change.workload.ref && t.workload.namespace === change.workload.namespace,
-      );
-      if (target) found.push({ rule, target });
-    }
-  }
-  return found;
-}
