@@ -40,3 +40,15 @@ export function workloadsInScope(view: ClusterView, policy: PolicyObject<IstioKi
   }
   return policy.kind === 'PeerAuthentication' ? [] : [...view.workloads(policy.namespace, selector)];
 }
+
+/** Whether an Istio object applies to one workload: `workloadsInScope` asked of a single workload, without a lookup. */
+export function appliesTo(policy: PolicyObject<IstioKind>, workload: WorkloadInfo, rootNamespace: string): boolean {
+  if (policy.kind === 'AuthorizationPolicy' && hasTargetRefs((policy as PolicyObject<'AuthorizationPolicy'>).spec)) return false;
+  const inRoot = policy.namespace === rootNamespace;
+  if (!inRoot && policy.namespace !== workload.namespace) return false;
+  const selector = policySelector(policy);
+  if (!selector) return true;
+  if (inRoot && policy.kind === 'PeerAuthentication') return false;
+  const everyNamespace = policy.kind === 'AuthorizationPolicy' || policy.kind === 'RequestAuthentication';
+  return (everyNamespace || policy.namespace === workload.namespace) && selectorMatches(selector, workload.labels);
+}

@@ -1,8 +1,7 @@
 import { reviewedPolicy } from '../istio/scope.js';
 import { nameList, objectName } from './describe.js';
-import { mtlsChanges, peerAuthenticationReview } from './mtls-changes.js';
 import { conflictingSites, serverSides } from './tls-conflicts.js';
-import { tlsSendersTo } from './tls-senders.js';
+import { tlsSenderFindings } from './tls-senders.js';
 import { defineRule, type Finding, type RuleContext, type Subject } from './types.js';
 
 /**
@@ -38,18 +37,11 @@ function destinationRuleSide({ object, namespace }: Subject<'DestinationRule'>, 
   }));
 }
 
-function peerAuthenticationSide(subject: Subject<'PeerAuthentication'>, { view, rootNamespace }: RuleContext): Finding[] {
-  const review = peerAuthenticationReview(subject, view, rootNamespace);
-  const deleting = subject.operation === 'DELETE';
-  const madeStrict = mtlsChanges(review).filter((c) => c.after.mode === 'STRICT');
-  return tlsSendersTo(review, madeStrict, 'DISABLE', subject.operation).map(({ path, rule, target, servers }): Finding => ({
-    rule: 'MG301',
-    severity: deleting ? 'warn' : 'deny',
-    path,
-    message:
-      `${deleting ? 'deleting this PeerAuthentication makes' : 'this PeerAuthentication makes'} ${nameList(servers)} refuse plaintext ` +
-      `(STRICT), but ${objectName(rule)} sends plaintext (DISABLE) to ${rule.spec.host}${target.where} (${target.path}), so the server ` +
-      `sidecar resets every connection from the sidecars that use that rule (503 for HTTP). Remove that tls block (Istio's auto mTLS then ` +
-      `sends mutual TLS) or set it to ISTIO_MUTUAL first, or use PERMISSIVE here.`,
-  }));
+function peerAuthenticationSide(subject: Subject<'PeerAuthentication'>, context: RuleContext): Finding[] {
+  return tlsSenderFindings('MG301', subject, context, 'STRICT', 'DISABLE', ({ rule, target, servers }, deleting) =>
+    `${deleting ? 'deleting this PeerAuthentication makes' : 'this PeerAuthentication makes'} ${nameList(servers)} refuse plaintext ` +
+    `(STRICT), but ${objectName(rule)} sends plaintext (DISABLE) to ${rule.spec.host}${target.where} (${target.path}), so the server ` +
+    `sidecar resets every connection from the sidecars that use that rule (503 for HTTP). Remove that tls block (Istio's auto mTLS then ` +
+    `sends mutual TLS) or set it to ISTIO_MUTUAL first, or use PERMISSIVE here.`,
+  );
 }

@@ -1,11 +1,11 @@
 import { serviceFqdn } from '../cluster/hosts.js';
-import type { PolicyObject } from '../cluster/model.js';
+import type { MtlsMode, PolicyObject } from '../cluster/model.js';
 import type { ClientTls } from '../istio/destination-rule.js';
 import { tlsTargets, type TlsTarget } from '../istio/tls-targets.js';
 import { servedOn } from '../istio/workload-ports.js';
-import { objectName, workloadName } from './describe.js';
-import { modeField, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
-import type { Operation } from './types.js';
+import { objectName, workloadPortName } from './describe.js';
+import { modeField, mtlsChanges, peerAuthenticationReview, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
+import type { Finding, Operation, RuleContext, Subject } from './types.js';
 
 /** A DestinationRule tls block that sends one mode to ports a PeerAuthentication change moves, for one finding. */
 export interface TlsSender {
@@ -22,7 +22,7 @@ export interface TlsSender {
  * a Service, as seen from the Service's own namespace (exportTo). Looked up from the changed ports:
  * the Services that serve each port, then the rules for their hosts, so nothing else is visited.
  */
-export function tlsSendersTo(review: PeerAuthenticationReview, changes: readonly MtlsChange[], mode: ClientTls['mode'], operation: Operation): TlsSender[] {
+function tlsSendersTo(review: PeerAuthenticationReview, changes: readonly MtlsChange[], mode: ClientTls['mode'], operation: Operation): TlsSender[] {
   const targetsOf = new Map<PolicyObject<'DestinationRule'>, TlsTarget[]>();
   const senders = new Map<string, TlsSender>();
   for (const change of changes) {
@@ -35,10 +35,28 @@ export function tlsSendersTo(review: PeerAuthenticationReview, changes: readonly
         const path = modeField(change, review, operation);
         const key = `${path} ${objectName(rule)} ${target.path}`;
         const sender = senders.get(key) ?? { path, rule, target, servers: [] };
-        sender.servers.push(`${workloadName(change.workload)} (port ${change.port})`);
+        sender.servers.push(workloadPortName(change.workload, change.port));
         senders.set(key, sender);
       }
     }
   }
   return [...senders.values()];
+}
+
+/**
+ * The PeerAuthentication side of MG210 and MG301: one finding per DestinationRule tls block that sends
+ * `sent` to ports the change makes `mode` (deny; a DELETE is warned, never denied).
+ */
+export function tlsSenderFindings(
+  rule: string,
+  subject: Subject<'PeerAuthentication'>,
+  { view, rootNamespace }: RuleContext,
+  mode: MtlsMode,
+  sent: ClientTls['mode'],
+  message: (sender: TlsSender, deleting: boolean) => string,
+): Finding[] {
+  const review = peerAuthenticationReview(subject, view, rootNamespace);
+  const deleting = subject.operation === 'DELETE';
+  const changes = mtlsChanges(review).filter((c) => c.after.mode === mode);
+  return tlsSendersTo(review, changes, sent, subject.operation).map((sender) => ({ rule, severity: deleting ? 'warn' : 'deny', path: sender.path, message: message(sender, deleting) }));
 }
