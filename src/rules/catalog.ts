@@ -30,6 +30,7 @@ import { mg301 } from './mg301-plaintext-to-strict.js';
 import { mg302 } from './mg302-istio-mutual-to-plaintext.js';
 import { mg303 } from './mg303-tls-without-verification.js';
 import { mg304 } from './mg304-destinationrule-tls-mounts.js';
+import { mg305 } from './mg305-destination-rule-tls-deleted.js';
 import { mg401 } from './mg401-sidecar-tls-not-disable.js';
 import { mg402 } from './mg402-sidecar-tls-feature-off.js';
 import { mg403 } from './mg403-sidecar-tls-mounts.js';
@@ -68,6 +69,7 @@ export const ALL_RULES: readonly Rule[] = [
   mg302,
   mg303,
   mg304,
+  mg305,
   mg401,
   mg402,
   mg403,
