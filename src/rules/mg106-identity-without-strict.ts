@@ -119,7 +119,7 @@ function peerAuthenticationSide(subject: Subject<'PeerAuthentication'>, { view, 
     entry.modes.add(change.after.mode);
     defeated.set(key, entry);
   };
-  for (const { policy, action, rules, workloads } of guardingPolicies(review)) {
+  for (const { policy, action, rules, workloads } of guardingPolicies(review, candidates(review, changed, subject))) {
     for (const workload of workloads) {
       for (const { rule, conditions } of rules) {
         for (const change of leavingStrict(review, workload, rulePorts(rule), changed.get(workload))) {
@@ -138,22 +138,33 @@ interface GuardingPolicy {
   workloads: WorkloadInfo[];
 }
 
-/** The AuthorizationPolicies with identity conditions that apply to workloads of the review, each with those workloads. */
-function guardingPolicies(review: PeerAuthenticationReview): GuardingPolicy[] {
+/**
+ * The workloads where the change takes some port out of STRICT. Ports no one declares are seen only
+ * through an AuthorizationPolicy rule that lists them, and only a portLevelMtls entry of the reviewed
+ * policy moves such a port alone: then every workload it applies to is a candidate.
+ */
+function candidates(review: PeerAuthenticationReview, changed: Map<WorkloadInfo, Map<number, MtlsChange>>, { object, oldObject }: Subject<'PeerAuthentication'>): readonly WorkloadInfo[] {
+  if (object.spec?.portLevelMtls || oldObject?.spec?.portLevelMtls) return review.workloads;
+  return [...changed].filter(([, ports]) => [...ports.values()].some((c) => c.before.mode === 'STRICT' && c.after.mode !== 'STRICT')).map(([workload]) => workload);
+}
+
+/** The AuthorizationPolicies with identity conditions that apply to some of `workloads`, each with those workloads. */
+function guardingPolicies(review: PeerAuthenticationReview, workloads: readonly WorkloadInfo[]): GuardingPolicy[] {
+  if (workloads.length === 0) return [];
   const byNamespace = new Map<string, WorkloadInfo[]>();
-  for (const workload of review.workloads) {
+  for (const workload of workloads) {
     const list = byNamespace.get(workload.namespace) ?? [];
     byNamespace.set(workload.namespace, list);
     list.push(workload);
   }
   const found: GuardingPolicy[] = [];
   for (const namespace of new Set([review.rootNamespace, ...byNamespace.keys()])) {
-    const candidates = namespace === review.rootNamespace ? review.workloads : byNamespace.get(namespace) ?? [];
+    const inNamespace = namespace === review.rootNamespace ? workloads : byNamespace.get(namespace) ?? [];
     for (const policy of review.after.policies('AuthorizationPolicy', namespace)) {
       const action = actionOf(policy.spec);
       const rules = identityRules(policy, action);
-      const workloads = rules.length > 0 ? candidates.filter((w) => appliesTo(policy, w, review.rootNamespace)) : [];
-      if (workloads.length > 0) found.push({ policy, action, rules, workloads });
+      const applied = rules.length > 0 ? inNamespace.filter((w) => appliesTo(policy, w, review.rootNamespace)) : [];
+      if (applied.length > 0) found.push({ policy, action, rules, workloads: applied });
     }
   }
   return found;
