@@ -66,8 +66,8 @@ function deletionSide({ object, namespace }: Subject<'RequestAuthentication'>, {
       path: 'metadata.name',
       message:
         `deleting this RequestAuthentication leaves ${nameList(workloads.map(workloadName))} with no RequestAuthentication that validates ` +
-        `JWTs, but ${objectName(policy)} matches their requests on ${first.field} (${first.path}), so their requests will never carry a ` +
-        `validated token and ${consequence(actionOf(policy.spec), first.negated)}. Change ${objectName(policy)} first, or keep a ` +
+        `JWTs, but ${objectName(policy)} matches on ${first.field} there (${first.path}): their requests will never carry a validated ` +
+        `token, so ${consequence(actionOf(policy.spec), first.negated)}. Change or delete ${objectName(policy)} first, or keep a ` +
         `RequestAuthentication with jwtRules for these workloads.`,
     };
   });

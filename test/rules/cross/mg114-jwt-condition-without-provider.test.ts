@@ -75,13 +75,15 @@ t.test('MG114 warns, never denies, when deleting a RequestAuthentication leaves 
   const stored = istio('AuthorizationPolicy', 'foo', 'require-jwt', { ...httpbinOnly, action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] }, '2024-01-01T00:00:00Z');
   t.same(lines(review(mg114, provider, { view: view([...world, provider, stored]), operation: 'DELETE' })), [
     '[MG114] warn metadata.name: deleting this RequestAuthentication leaves Deployment/httpbin in foo with no RequestAuthentication that ' +
-      'validates JWTs, but AuthorizationPolicy foo/require-jwt matches their requests on notRequestPrincipals ' +
-      '(spec.rules[0].from[0].source.notRequestPrincipals), so their requests will never carry a validated token and the exclusion never ' +
-      'applies: the DENY rule denies every request its other conditions match, valid token or not. Change AuthorizationPolicy ' +
+      'validates JWTs, but AuthorizationPolicy foo/require-jwt matches on notRequestPrincipals there ' +
+      '(spec.rules[0].from[0].source.notRequestPrincipals): their requests will never carry a validated token, so the exclusion never ' +
+      'applies: the DENY rule denies every request its other conditions match, valid token or not. Change or delete AuthorizationPolicy ' +
       'foo/require-jwt first, or keep a RequestAuthentication with jwtRules for these workloads.',
   ]);
   const meshWide = requestAuthentication('istio-system', 'default');
   t.same(review(mg114, provider, { view: view([...world, provider, meshWide, stored]), operation: 'DELETE' }), [], 'the mesh-wide one still applies');
   t.same(review(mg114, provider, { view: view([...world, provider]), operation: 'DELETE' }), [], 'no policy needs it');
   t.same(review(mg114, stored, { view: view(world), operation: 'DELETE' }), [], 'deleting the policy itself');
+  const meshPolicy = istio('AuthorizationPolicy', 'istio-system', 'require-jwt', { rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] });
+  t.match(review(mg114, provider, { view: view([...world, provider, meshPolicy]), operation: 'DELETE' })[0]?.message, /^deleting this RequestAuthentication leaves Deployment\/httpbin in foo, Deployment\/sleep in foo with no RequestAuthentication that validates JWTs, but AuthorizationPolicy istio-system\/require-jwt matches on requestPrincipals there/, 'a mesh-wide policy');
 });
