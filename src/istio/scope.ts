@@ -41,14 +41,19 @@ export function workloadsInScope(view: ClusterView, policy: PolicyObject<IstioKi
   return policy.kind === 'PeerAuthentication' ? [] : [...view.workloads(policy.namespace, selector)];
 }
 
-/** Whether an Istio object applies to one workload: `workloadsInScope` asked of a single workload, without a lookup. */
-export function appliesTo(policy: PolicyObject<IstioKind>, workload: WorkloadInfo, rootNamespace: string): boolean {
-  if (policy.kind === 'AuthorizationPolicy' && hasTargetRefs((policy as PolicyObject<'AuthorizationPolicy'>).spec)) return false;
-  const inRoot = policy.namespace === rootNamespace;
-  if (!inRoot && policy.namespace !== workload.namespace) return false;
+/**
+ * Whether an AuthorizationPolicy or RequestAuthentication of the workload's namespace or of the root
+ * namespace applies to the workload: no selector, or one its labels match. targetRefs: never (gateways, waypoints).
+ */
+export function appliesToWorkload(policy: PolicyObject<'AuthorizationPolicy' | 'RequestAuthentication'>, workload: WorkloadInfo): boolean {
+  if (hasTargetRefs(policy.spec)) return false;
   const selector = policySelector(policy);
-  if (!selector) return true;
-  if (inRoot && policy.kind === 'PeerAuthentication') return false;
-  const everyNamespace = policy.kind === 'AuthorizationPolicy' || policy.kind === 'RequestAuthentication';
-  return (everyNamespace || policy.namespace === workload.namespace) && selectorMatches(selector, workload.labels);
+  return !selector || selectorMatches(selector, workload.labels);
+}
+
+/** The AuthorizationPolicies that apply to a workload: its namespace's, oldest first, then the root namespace's. */
+export function authorizationPoliciesFor(view: ClusterView, workload: WorkloadInfo, rootNamespace: string): Array<PolicyObject<'AuthorizationPolicy'>> {
+  const applies = (policy: PolicyObject<'AuthorizationPolicy'>) => appliesToWorkload(policy, workload);
+  const own = view.policies('AuthorizationPolicy', workload.namespace).filter(applies);
+  return workload.namespace === rootNamespace ? own : [...own, ...view.policies('AuthorizationPolicy', rootNamespace).filter(applies)];
 }

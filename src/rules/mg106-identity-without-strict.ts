@@ -1,9 +1,9 @@
 import type { EffectiveMtls, PolicyObject, WorkloadInfo } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
 import { actionOf, type AuthorizationRule, type PolicyAction } from '../istio/authz.js';
-import { peerIdentityConditions, type IdentityCondition } from '../istio/peer-identity.js';
+import { peerIdentityConditions, type IdentityCondition } from '../istio/identity-conditions.js';
 import { rulePorts } from '../istio/rule-ports.js';
-import { appliesTo, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { appliesToWorkload, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
 import { receivingPorts } from '../istio/workload-ports.js';
 import { nameList, objectName, portModeText, workloadPortName } from './describe.js';
 import { modeField, mtlsChanges, peerAuthenticationReview, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
@@ -163,7 +163,7 @@ function guardingPolicies(review: PeerAuthenticationReview, workloads: readonly 
     for (const policy of review.after.policies('AuthorizationPolicy', namespace)) {
       const action = actionOf(policy.spec);
       const rules = identityRules(policy, action);
-      const applied = rules.length > 0 ? inNamespace.filter((w) => appliesTo(policy, w, review.rootNamespace)) : [];
+      const applied = rules.length > 0 ? inNamespace.filter((w) => appliesToWorkload(policy, w)) : [];
       if (applied.length > 0) found.push({ policy, action, rules, workloads: applied });
     }
   }
