@@ -80,7 +80,7 @@ export function formatReport(report: BenchReport): string {
   const { machine, load } = report;
   const lines = [
     `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start`,
-    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with ${load.servedCluster}`,
+    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with the cluster "${load.servedCluster}"`,
     '',
     table(
       2,

@@ -1,12 +1,18 @@
 import t from 'tap';
 import { runBenchmark } from '../../bench/benchmark.js';
 import { bodyMix } from '../../bench/body-mix.js';
+import { CLUSTER_SCENARIOS } from '../../bench/clusters.js';
 import { formatReport, type BenchReport } from '../../bench/report.js';
+import { checkTargets } from '../../bench/targets.js';
 
-/** The whole benchmark in miniature (a few hundred requests per run), so the machinery cannot rot unnoticed. */
+/**
+ * The whole benchmark in miniature (a few hundred requests per run, served with the empty cluster), so
+ * the machinery cannot rot unnoticed.
+ */
+const EMPTY = CLUSTER_SCENARIOS[0]!;
 let report: BenchReport;
 t.before(async () => {
-  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20 });
+  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20, clusters: [EMPTY] });
 });
 
 t.test('the benchmark alternates meshguard and the floor, A B A B, each run completing every request without errors', async (t) => {
@@ -49,4 +55,20 @@ t.test('the printed report shows every run, the totals and the ratio line', asyn
   t.match(text, /^all\s+floor\s+\d+/m);
   t.match(text, /^meshguard\/floor: throughput \d+\.\d\d, p99 \d+\.\d\d, server CPU per review \d+\.\d\d$/m);
   t.match(text, /^handleReview median µs/m);
+});
+
+t.test('served with the empty cluster alone, the report says so and leaves the cluster-size and memory targets unmeasured', async (t) => {
+  t.same(report.clusters, ['empty cluster']);
+  t.equal(report.load.servedCluster, 'empty cluster');
+  t.match(report.targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: undefined, actual: 'not measured: this run has one cluster scenario' });
+  t.match(report.targets.find((check) => check.target.startsWith('peak RSS')), { met: undefined, actual: /MB \(served with the empty cluster: not measured\)$/ });
+});
+
+t.test('with the synthetic cluster as the last scenario, the report adds its column and the ratio, and judges both targets', async (t) => {
+  const evaluation = report.evaluation.map((row) => ({ kind: row.kind, medianMicros: [10, row.kind === 'DestinationRule' ? 14 : 11] }));
+  const scaled = { ...report, clusters: ['empty cluster', '10,000 pods'], evaluation, meshguard: { ...report.meshguard, peakRssMb: 180 } };
+  const targets = checkTargets(scaled, true);
+  t.match(targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: true, actual: 'steepest DestinationRule 1.40' });
+  t.match(targets.find((check) => check.target.startsWith('peak RSS')), { met: true, actual: '180 MB' });
+  t.match(formatReport({ ...scaled, targets }), /^handleReview median µs\s+empty cluster\s+10,000 pods\s+ratio\nPod\s+10\.0\s+11\.0\s+1\.10$/m);
 });
