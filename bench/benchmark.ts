@@ -9,7 +9,7 @@ import { measureEvaluation } from './evaluation-cost.js';
 import { LoadGenerator } from './load-generator.js';
 import type { LoadRun } from './load-protocol.js';
 import { freePort, startServer, type ServerProcess } from './processes.js';
-import { describeMachine, serverFigures, type BenchReport, type EvaluationRow, type MeasuredRun } from './report.js';
+import { describeMachine, serverFigures, type BenchReport, type MeasuredRun } from './report.js';
 import { checkTargets } from './targets.js';
 
 export interface BenchOptions {
@@ -20,7 +20,7 @@ export interface BenchOptions {
   warmup?: LoadRun['length'];
   /** Timed handleReview calls per review of the mix (after as many warm-up calls). */
   evaluationIterations: number;
-  /** Write V8 CPU profiles of the meshguard process into this directory. */
+  /** Write V8 CPU profiles of both server processes into this directory (meshguard.cpuprofile, floor.cpuprofile). */
   profileDir?: string;
   /** Clusters of the in-process measurement, smallest first; meshguard is served with the last (default: every scenario). */
   clusters?: readonly ClusterScenario[];
@@ -52,7 +52,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   try {
     writeCertificateFiles({ dir: certDir, service: 'meshguard', namespace: 'meshguard', days: 1 });
     const caPem = readFileSync(join(certDir, FILE_NAMES.caCert), 'utf8');
-    const [meshguard, floor] = await Promise.all([startMeshguard(certDir, caPem, mix, served, options), startFloor(certDir, caPem, mix)]);
+    const [meshguard, floor] = await Promise.all([startMeshguard(certDir, caPem, mix, served, options), startFloor(certDir, caPem, mix, options)]);
     servers.push(meshguard, floor);
 
     load = LoadGenerator.start();
@@ -95,10 +95,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
 
 async function startMeshguard(certDir: string, caPem: string, mix: readonly MixEntry[], cluster: ClusterScenario, options: BenchOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   return startServer({
     name: 'meshguard',
-    args: [...profile, SERVE_WITH_CLUSTER, '--cluster', cluster.name],
+    args: [...profileArgs('meshguard', options), SERVE_WITH_CLUSTER, '--cluster', cluster.name],
     env: {
       MESHGUARD_HOST: '127.0.0.1',
       MESHGUARD_ADMISSION_PORT: String(port),
@@ -113,11 +112,11 @@ async function startMeshguard(certDir: string, caPem: string, mix: readonly MixE
   });
 }
 
-async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry[]): Promise<ServerProcess> {
+async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry[], options: BenchOptions): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
     name: 'floor',
-    args: [FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
+    args: [...profileArgs('floor', options), FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
     port,
     caPem,
     probe: mix[0]!,
@@ -125,14 +124,18 @@ async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry
   });
 }
 
-function evaluationFigures(mix: readonly MixEntry[], clusters: readonly ClusterScenario[], iterations: number): { clusters: string[]; evaluation: EvaluationRow[] } {
+function profileArgs(name: string, { profileDir }: BenchOptions): string[] {
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+}
+
+function evaluationFigures(mix: readonly MixEntry[], clusters: readonly ClusterScenario[], iterations: number): Pick<BenchReport, 'clusters' | 'evaluation' | 'slowestReviews'> {
   const entries = distinctEntries(mix);
   const perCluster = clusters.map((scenario) => measureEvaluation(entries, scenarioView(scenario, ROOT_NAMESPACE), iterations));
-  const evaluation = perCluster[0]!.map(({ kind }) => ({
+  const evaluation = perCluster[0]!.kinds.map(({ kind }) => ({
     kind,
-    medianMicros: perCluster.map((costs) => costs.find((cost) => cost.kind === kind)!.medianMicros),
+    medianMicros: perCluster.map((cost) => cost.kinds.find((row) => row.kind === kind)!.medianMicros),
   }));
-  return { clusters: clusters.map((scenario) => scenario.label), evaluation };
+  return { clusters: clusters.map((scenario) => scenario.label), evaluation, slowestReviews: perCluster.map((cost) => cost.slowest) };
 }
 
 function describeLength(length: LoadRun['length']): string {

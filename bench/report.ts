@@ -1,5 +1,6 @@
 import { cpus, loadavg } from 'node:os';
 import type { RuleKind } from '../src/istio/kinds.js';
+import type { ReviewCost } from './evaluation-cost.js';
 import type { LatencyFigures, LoadResult } from './load-protocol.js';
 import { totalErrors } from './load-protocol.js';
 
@@ -51,6 +52,8 @@ export interface BenchReport {
   /** Cluster scenarios of the in-process measurement, e.g. `empty`, `10,000 pods`. */
   clusters: string[];
   evaluation: EvaluationRow[];
+  /** The costliest review of the mix, per cluster (in the order of `clusters`). */
+  slowestReviews: ReviewCost[];
   targets: TargetCheck[];
 }
 
@@ -118,6 +121,7 @@ export function formatReport(report: BenchReport): string {
       ['handleReview median µs', ...report.clusters, ...(report.clusters.length > 1 ? ['ratio'] : [])],
       report.evaluation.map((row) => [row.kind, ...row.medianMicros.map((us) => fixed(us, 1)), ...(row.medianMicros.length > 1 ? [fixed(clusterRatio(row), 2)] : [])]),
     ),
+    ...report.slowestReviews.map((review, index) => `slowest review, ${report.clusters[index]}: ${review.fixture} ${fixed(review.medianMicros, 1)} µs`),
     '',
     ...report.targets.map((check) => `${check.met === undefined ? 'n/a ' : check.met ? 'met ' : 'MISS'}  ${check.target}: ${check.actual}`),
   ];

@@ -9,7 +9,8 @@ const USAGE = `npm run bench [-- --seconds N] [--connections N] [--clusters A,B]
   --connections N  concurrent keep-alive connections (default ${DEFAULT_OPTIONS.connections})
   --clusters A,B   cluster scenarios, smallest first; meshguard is served with the last (default ${CLUSTER_SCENARIOS.map((s) => s.name).join(',')})
   --json FILE      also write the report as JSON
-  --cpu-prof DIR   write V8 CPU profiles of the meshguard process into DIR`;
+  --cpu-prof DIR   write V8 CPU profiles of both servers into DIR (meshguard.cpuprofile, floor.cpuprofile);
+                   node dist/bench/profile-summary.js DIR/meshguard.cpuprofile sums them up`;
 
 const { values } = parseArgs({
   options: {

@@ -45,6 +45,9 @@ t.test('the report has totals, ratios, peak RSS of both processes and the in-pro
     t.equal(row.medianMicros.length, report.clusters.length);
     t.ok(row.medianMicros.every((us) => us > 0), `${row.kind} has a cost`);
   }
+  const [slowest] = report.slowestReviews;
+  t.ok(slowest && bodyMix().some((entry) => entry.fixture === slowest.fixture), 'the slowest review is named');
+  t.ok(report.evaluation.every((row) => row.medianMicros[0]! <= slowest!.medianMicros), 'no kind median is above the slowest review');
   t.match(report.targets.find((check) => check.target === 'zero errors'), { met: true, actual: 'meshguard 0, floor 0' });
 });
 
@@ -66,9 +69,15 @@ t.test('served with the empty cluster alone, the report says so and leaves the c
 
 t.test('with the synthetic cluster as the last scenario, the report adds its column and the ratio, and judges both targets', async (t) => {
   const evaluation = report.evaluation.map((row) => ({ kind: row.kind, medianMicros: [10, row.kind === 'DestinationRule' ? 14 : 11] }));
-  const scaled = { ...report, clusters: ['empty cluster', '10,000 pods'], evaluation, meshguard: { ...report.meshguard, peakRssMb: 180 } };
+  const slowestReviews = [
+    { fixture: 'sidecar-v1-create-ingress-tls', medianMicros: 12 },
+    { fixture: 'peerauthentication-v1-create-mesh-wide-istio-system', medianMicros: 15 },
+  ];
+  const scaled = { ...report, clusters: ['empty cluster', '10,000 pods'], evaluation, slowestReviews, meshguard: { ...report.meshguard, peakRssMb: 180 } };
   const targets = checkTargets(scaled, true);
   t.match(targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: true, actual: 'steepest DestinationRule 1.40' });
   t.match(targets.find((check) => check.target.startsWith('peak RSS')), { met: true, actual: '180 MB' });
-  t.match(formatReport({ ...scaled, targets }), /^handleReview median µs\s+empty cluster\s+10,000 pods\s+ratio\nPod\s+10\.0\s+11\.0\s+1\.10$/m);
+  const text = formatReport({ ...scaled, targets });
+  t.match(text, /^handleReview median µs\s+empty cluster\s+10,000 pods\s+ratio\nPod\s+10\.0\s+11\.0\s+1\.10$/m);
+  t.match(text, /^slowest review, 10,000 pods: peerauthentication-v1-create-mesh-wide-istio-system 15\.0 µs$/m);
 });
