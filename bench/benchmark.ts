@@ -54,6 +54,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const caPem = readFileSync(join(certDir, FILE_NAMES.caCert), 'utf8');
     const [meshguard, floor] = await Promise.all([startMeshguard(certDir, caPem, mix, served, options), startFloor(certDir, caPem, mix, options)]);
     servers.push(meshguard, floor);
+    const startupPeakRss = { meshguard: meshguard.peakRssBytes(), floor: floor.peakRssBytes() };
 
     load = LoadGenerator.start();
     const requests = mix.map(({ path, body, uid }) => ({ path, body, uid }));
@@ -68,8 +69,8 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) runs.push(await runAgainst(server, options.run, true));
     }
-    const meshguardFigures = serverFigures(meshguard.name, runs, meshguard.peakRssBytes());
-    const floorFigures = serverFigures(floor.name, runs, floor.peakRssBytes());
+    const meshguardFigures = serverFigures(meshguard.name, runs, { startup: startupPeakRss.meshguard, overall: meshguard.peakRssBytes() });
+    const floorFigures = serverFigures(floor.name, runs, { startup: startupPeakRss.floor, overall: floor.peakRssBytes() });
     load.close();
     await Promise.all(servers.map((server) => server.stop()));
 

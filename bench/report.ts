@@ -26,7 +26,10 @@ export interface ServerFigures {
   latency: LatencyFigures;
   errors: number;
   denied: number;
+  /** VmHWM over the whole process. */
   peakRssMb: number;
+  /** VmHWM once started and ready (the cluster loaded), before any load. */
+  startupPeakRssMb: number;
 }
 
 export interface EvaluationRow {
@@ -62,7 +65,7 @@ export function describeMachine(now = new Date()): Machine {
 }
 
 /** Totals of one server over its recorded runs (latency merged over those runs by the load generator). */
-export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRssBytes: number): ServerFigures {
+export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRssBytes: { startup: number; overall: number }): ServerFigures {
   const own = runs.filter((run) => run.target === name);
   const last = own.at(-1);
   if (!last) throw new Error(`no recorded run of ${name}`);
@@ -75,7 +78,8 @@ export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRs
     latency: last.cumulativeLatency,
     errors: own.reduce((sum, run) => sum + totalErrors(run.errors), 0),
     denied: own.reduce((sum, run) => sum + run.denied, 0),
-    peakRssMb: peakRssBytes / 2 ** 20,
+    peakRssMb: peakRssBytes.overall / 2 ** 20,
+    startupPeakRssMb: peakRssBytes.startup / 2 ** 20,
   };
 }
 
@@ -115,6 +119,7 @@ export function formatReport(report: BenchReport): string {
     ),
     `meshguard/floor: throughput ${fixed(report.ratios.throughput, 2)}, p99 ${fixed(report.ratios.p99, 2)}, ` +
       `server CPU per review ${fixed(report.meshguard.cpuMicrosPerRequest / report.floor.cpuMicrosPerRequest, 2)}`,
+    `peak RSS when ready, before any load: meshguard ${fixed(report.meshguard.startupPeakRssMb, 0)} MB, floor ${fixed(report.floor.startupPeakRssMb, 0)} MB`,
     '',
     table(
       1,

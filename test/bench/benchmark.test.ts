@@ -38,6 +38,7 @@ t.test('the report has totals, ratios, peak RSS of both processes and the in-pro
     t.ok(server.cpuMicrosPerRequest > 0, `${server.name} CPU per review`);
     t.equal(server.errors, 0);
     t.ok(server.peakRssMb > 10 && server.peakRssMb < 4096, `${server.name} peak RSS ${server.peakRssMb} MB`);
+    t.ok(server.startupPeakRssMb > 10 && server.startupPeakRssMb <= server.peakRssMb, `${server.name} peak RSS when ready ${server.startupPeakRssMb} MB`);
   }
   t.equal(report.ratios.throughput, report.meshguard.requestsPerSecond / report.floor.requestsPerSecond);
   t.same(report.evaluation.map((row) => row.kind).sort(), [...new Set(bodyMix().map((entry) => entry.kind))].sort());
@@ -57,6 +58,7 @@ t.test('the printed report shows every run, the totals and the ratio line', asyn
   t.match(text, /^all\s+meshguard\s+\d+/m);
   t.match(text, /^all\s+floor\s+\d+/m);
   t.match(text, /^meshguard\/floor: throughput \d+\.\d\d, p99 \d+\.\d\d, server CPU per review \d+\.\d\d$/m);
+  t.match(text, /^peak RSS when ready, before any load: meshguard \d+ MB, floor \d+ MB$/m);
   t.match(text, /^handleReview median µs/m);
 });
 
