@@ -6,7 +6,8 @@ import { appName, namespaceName } from './synthetic-cluster.js';
  * which the synthetic cluster does not have: judged there as captured, every cross-resource lookup
  * would come back empty and the 10,000-pod figures would measure nothing. So the mix is moved onto
  * the synthetic cluster's own names, into two of its meshed namespaces (each with 20 pods, 4
- * Services and its own policies) and onto an app that its policies select. Every scenario judges the
+ * Services and its own policies), onto an app that its policies select, with callers that are its
+ * service accounts. Every scenario judges the
  * same moved reviews, so the columns of the report compare like with like.
  */
 const RENAMES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -16,6 +17,9 @@ const RENAMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/"namespace":"default"/g, `"namespace":"${namespaceName(1)}"`],
   // Labels, selectors, hosts and the names derived from them.
   [/\bbackend\b/g, appName(0)],
+  // The callers' service accounts in principals (cluster.local/ns/demo/sa/frontend): the synthetic cluster's own.
+  [/\/sa\/frontend\b/g, `/sa/${appName(1)}`],
+  [/\/sa\/admin\b/g, `/sa/${appName(2)}`],
 ];
 
 export function placeInSyntheticCluster(review: AdmissionReview): AdmissionReview {
