@@ -32,8 +32,13 @@ export function mtlsText(mtls: EffectiveMtls): string {
  * without mTLS: `... has no sidecar`; port 0 stands for the workload as a whole.
  */
 export function portModeText(workload: WorkloadInfo, port: number, mtls: EffectiveMtls | undefined): string {
-  const where = port > 0 ? `${workloadName(workload)} (port ${port})` : workloadName(workload);
+  const where = workloadPortName(workload, port);
   return mtls ? `${where} is ${mtlsText(mtls)}` : `${where} has no sidecar`;
+}
+
+/** `Deployment/httpbin in full (port 8080)`; port 0 stands for the workload as a whole. */
+export function workloadPortName(workload: WorkloadInfo, port: number): string {
+  return port > 0 ? `${workloadName(workload)} (port ${port})` : workloadName(workload);
 }
 
 /** `a, b, c and 2 more`: distinct names in first-seen order. */
