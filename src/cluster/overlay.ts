@@ -1,9 +1,12 @@
 import { destinationRuleReaches, effectiveDestinationRules, orderDestinationRules } from './destination-rules.js';
 import { selectorMatches } from './label-index.js';
+import { MeshTally, contributionOf, type MeshCount } from './mesh-tally.js';
 import type { EffectiveMtls, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
 import { composeEffectiveMtls } from './mtls.js';
+import type { NamespaceCounts } from './namespace-counter.js';
 import { insertOrdered, policySelector } from './policy-order.js';
 import type { ClusterView, IstioKind, PendingChange } from './view.js';
+import { workloadFacts, type WorkloadFacts } from './workload-facts.js';
 
 /**
  * `view.withChange(change)`: the base view with one Istio object added, replaced or removed. Nothing
@@ -69,6 +72,17 @@ export class OverlayView implements ClusterView {
     return this.base.servicesSelecting(workload);
   }
 
+  workloadFacts(workload: WorkloadInfo): WorkloadFacts {
+    return this.reaches(workload) ? workloadFacts(this, this.rootNamespace, workload) : this.base.workloadFacts(workload);
+  }
+
+  meshCounts(count: MeshCount): NamespaceCounts {
+    if (this.kind !== 'PeerAuthentication' && this.kind !== 'Sidecar') return this.base.meshCounts(count);
+    const tally = new MeshTally();
+    for (const workload of this.allWorkloads()) tally.set(workload, contributionOf(workload, this.workloadFacts(workload), (port) => this.effectiveMtls(workload, port)));
+    return tally.counts(count);
+  }
+
   servicesForHost(host: string, fromNamespace: string): readonly ServiceInfo[] {
     return this.base.servicesForHost(host, fromNamespace);
   }
@@ -104,6 +118,7 @@ export class OverlayView implements ClusterView {
   }
 
   effectiveMtls(workload: WorkloadInfo, port: number): EffectiveMtls {
+    if (this.kind !== 'PeerAuthentication' || !this.reaches(workload)) return this.base.effectiveMtls(workload, port);
     return composeEffectiveMtls(this, this.rootNamespace, workload, port);
   }
 
@@ -113,6 +128,11 @@ export class OverlayView implements ClusterView {
 
   withChange(change: PendingChange): ClusterView {
     return new OverlayView(this, change, this.rootNamespace);
+  }
+
+  /** Whether a PeerAuthentication or Sidecar change can reach the workload: same namespace, or the root namespace's. */
+  private reaches(workload: WorkloadInfo): boolean {
+    return (this.kind === 'PeerAuthentication' || this.kind === 'Sidecar') && (workload.namespace === this.namespaceOfChange || this.namespaceOfChange === this.rootNamespace);
   }
 
   /** A copy of `list` without the object the change replaces or removes (same kind, namespace, name). */

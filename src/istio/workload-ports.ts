@@ -1,32 +1,17 @@
-import type { ServiceInfo, ServicePortInfo, WorkloadInfo } from '../cluster/model.js';
+import type { ServedPort, WorkloadInfo } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
 
-/** A Service port as it reaches one workload. */
-export interface ServedPort {
-  service: ServiceInfo;
-  servicePort: ServicePortInfo;
-  /** The container port the traffic lands on; undefined when a named targetPort is not declared by the pod. */
-  containerPort: number | undefined;
-}
-
-/** The container port a Service port forwards to on this workload: the targetPort number, or the named container port. */
-export function targetContainerPort(servicePort: ServicePortInfo, workload: WorkloadInfo): number | undefined {
-  if (typeof servicePort.targetPort === 'number') return servicePort.targetPort;
-  return workload.containerPorts.find((p) => p.name === servicePort.targetPort)?.port;
-}
+export type { ServedPort } from '../cluster/model.js';
+export { targetContainerPort } from '../cluster/workload-facts.js';
 
 /** Every port of every Service that selects the workload, with the container port it lands on. */
-export function servedPorts(view: ClusterView, workload: WorkloadInfo): ServedPort[] {
-  return view.servicesSelecting(workload).flatMap((service) =>
-    service.ports.map((servicePort) => ({ service, servicePort, containerPort: targetContainerPort(servicePort, workload) })),
-  );
+export function servedPorts(view: ClusterView, workload: WorkloadInfo): readonly ServedPort[] {
+  return view.workloadFacts(workload).served;
 }
 
 /** The container ports the workload is known to receive on: declared container ports and Service targets, ascending. */
-export function receivingPorts(view: ClusterView, workload: WorkloadInfo): number[] {
-  const ports = new Set(workload.containerPorts.map((p) => p.port));
-  for (const served of servedPorts(view, workload)) if (served.containerPort !== undefined) ports.add(served.containerPort);
-  return [...ports].sort((a, b) => a - b);
+export function receivingPorts(view: ClusterView, workload: WorkloadInfo): readonly number[] {
+  return view.workloadFacts(workload).receiving;
 }
 
 /** A Service port written where a container port belongs, and a workload it forwards to. */
