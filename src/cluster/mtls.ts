@@ -19,22 +19,29 @@ export function composeEffectiveMtls(
   workload: WorkloadInfo,
   port: number,
 ): EffectiveMtls {
-  let result: EffectiveMtls = { mode: 'PERMISSIVE' };
-  const decide = (policy: PeerAuthentication | undefined, mode: MtlsMode | undefined, scope: Scope) => {
-    if (policy && mode) result = { mode, decidedBy: { namespace: policy.namespace, name: policy.name, scope } };
-  };
-
-  const mesh = oldestSelectorless(view.policies('PeerAuthentication', rootNamespace));
-  decide(mesh, modeOf(mesh?.spec.mtls), 'mesh');
-  if (workload.namespace === rootNamespace) return result;
-
-  const namespaceWide = oldestSelectorless(view.policies('PeerAuthentication', workload.namespace));
-  decide(namespaceWide, modeOf(namespaceWide?.spec.mtls), 'namespace');
-
+  const inherited = namespaceLevelMtls(view, rootNamespace, workload.namespace);
+  if (workload.namespace === rootNamespace) return inherited;
   const workloadPolicy = view.selecting('PeerAuthentication', workload)[0];
-  decide(workloadPolicy, modeOf(workloadPolicy?.spec.mtls), 'workload');
-  decide(workloadPolicy, modeOf(workloadPolicy?.spec.portLevelMtls?.[String(port)]), 'port');
-  return result;
+  const workloadLevel = decided(inherited, workloadPolicy, workloadPolicy?.spec.mtls, 'workload');
+  return decided(workloadLevel, workloadPolicy, workloadPolicy?.spec.portLevelMtls?.[String(port)], 'port');
+}
+
+/**
+ * The mode every workload of `namespace` has before any workload policy: the oldest selectorless
+ * policy of the namespace over the mesh-wide one (for the root namespace, the mesh-wide one alone).
+ */
+export function namespaceLevelMtls(view: Pick<ClusterView, 'policies'>, rootNamespace: string, namespace: string): EffectiveMtls {
+  const mesh = oldestSelectorless(view.policies('PeerAuthentication', rootNamespace));
+  const meshLevel = decided({ mode: 'PERMISSIVE' }, mesh, mesh?.spec.mtls, 'mesh');
+  if (namespace === rootNamespace) return meshLevel;
+  const namespaceWide = oldestSelectorless(view.policies('PeerAuthentication', namespace));
+  return decided(meshLevel, namespaceWide, namespaceWide?.spec.mtls, 'namespace');
+}
+
+/** `policy`'s mode at `scope` when it sets one (UNSET and absent inherit `inherited`). */
+function decided(inherited: EffectiveMtls, policy: PeerAuthentication | undefined, mtls: { mode?: string } | undefined, scope: Scope): EffectiveMtls {
+  const mode = modeOf(mtls);
+  return policy && mode ? { mode, decidedBy: { namespace: policy.namespace, name: policy.name, scope } } : inherited;
 }
 
 function oldestSelectorless(ordered: readonly PeerAuthentication[]): PeerAuthentication | undefined {

@@ -2,6 +2,8 @@
 export interface NamespaceCounts {
   /** The sum over every namespace. */
   readonly total: number;
+  /** How many namespaces have a count that is not zero. */
+  readonly size: number;
   get(namespace: string): number;
   /** The namespaces whose count is not zero, in the order they became non-zero. */
   namespaces(): Iterable<string>;
@@ -30,6 +32,10 @@ export class NamespaceCounter implements NamespaceCounts {
 
   get total(): number {
     return this.sum;
+  }
+
+  get size(): number {
+    return this.counts.size;
   }
 
   get(namespace: string): number {

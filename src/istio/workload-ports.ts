@@ -26,7 +26,7 @@ export interface MisusedServicePort extends ServedPort {
  * container port, on workloads where `port` is not itself a container port: the setting never applies.
  * Returns the first such Service port, or undefined when `port` is a container port of some workload.
  */
-export function servicePortInsteadOfContainerPort(view: ClusterView, workloads: readonly WorkloadInfo[], port: number): MisusedServicePort | undefined {
+export function servicePortInsteadOfContainerPort(view: ClusterView, workloads: Iterable<WorkloadInfo>, port: number): MisusedServicePort | undefined {
   let misused: MisusedServicePort | undefined;
   for (const workload of workloads) {
     if (receivingPorts(view, workload).includes(port)) return undefined;
@@ -55,7 +55,7 @@ export interface TcpPort {
 }
 
 /** The first port among `limitedTo` (default: every port each workload receives on) that a Service declares as non-HTTP. */
-export function firstTcpPort(view: ClusterView, workloads: readonly WorkloadInfo[], limitedTo?: readonly number[]): TcpPort | undefined {
+export function firstTcpPort(view: ClusterView, workloads: Iterable<WorkloadInfo>, limitedTo?: readonly number[]): TcpPort | undefined {
   for (const workload of workloads) {
     for (const port of limitedTo ?? receivingPorts(view, workload)) {
       const served = servedOn(view, workload, port).find((s) => s.servicePort.protocol === 'tcp' || s.servicePort.protocol === 'tls');
@@ -66,15 +66,18 @@ export function firstTcpPort(view: ClusterView, workloads: readonly WorkloadInfo
 }
 
 /** True when there are workloads and every port they receive on is declared HTTP by every Service that targets it. */
-export function everyPortIsHttp(view: ClusterView, workloads: readonly WorkloadInfo[]): boolean {
-  if (workloads.length === 0) return false;
-  return workloads.every((workload) => {
+export function everyPortIsHttp(view: ClusterView, workloads: Iterable<WorkloadInfo>): boolean {
+  let any = false;
+  for (const workload of workloads) {
+    any = true;
     const ports = receivingPorts(view, workload);
-    return ports.length > 0 && ports.every((port) => {
+    const allHttp = ports.length > 0 && ports.every((port) => {
       const served = servedOn(view, workload, port);
       return served.length > 0 && served.every((s) => s.servicePort.protocol === 'http');
     });
-  });
+    if (!allHttp) return false;
+  }
+  return any;
 }
 
 /** `port 3306 of Deployment/db in shop (Service shop/db port 3306, MySQL)`. */

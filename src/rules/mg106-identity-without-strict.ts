@@ -3,9 +3,9 @@ import type { ClusterView } from '../cluster/view.js';
 import { actionOf, type PolicyAction } from '../istio/authz.js';
 import { peerIdentityConditions, type IdentityCondition } from '../istio/peer-identity.js';
 import { rulePorts } from '../istio/rule-ports.js';
-import { reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { isMeshWide, reviewedPolicy, sidecarsInScope } from '../istio/scope.js';
 import { receivingPorts } from '../istio/workload-ports.js';
-import { nameList, portModeText } from './describe.js';
+import { NAMES_SHOWN, countedNameList, nameList, portModeText } from './describe.js';
 import { defineRule, type Finding } from './types.js';
 
 export const mg106 = defineRule({
@@ -17,14 +17,13 @@ export const mg106 = defineRule({
   check({ object, namespace }, { view, rootNamespace }) {
     const policy = reviewedPolicy('AuthorizationPolicy', object, namespace);
     const action = actionOf(policy.spec);
-    const workloads = workloadsInScope(view, policy, rootNamespace).filter((w) => w.sidecar);
     const findings: Finding[] = [];
     (policy.spec.rules ?? []).forEach((rule, r) => {
       const conditions = peerIdentityConditions(rule, `spec.rules[${r}]`).filter((c) => action === 'ALLOW' || !c.negated);
       if (conditions.length === 0) return;
-      const plaintext = plaintextPorts(view, workloads, rulePorts(rule));
-      if (plaintext.length === 0) return;
-      const servers = nameList(plaintext.map((p) => portModeText(p.workload, p.port, p.mtls)));
+      const ports = rulePorts(rule);
+      const servers = isMeshWide(policy, rootNamespace) && !ports ? meshPlaintextServers(view) : plaintextServers(view, sidecarsInScope(view, policy, rootNamespace), ports);
+      if (!servers) return;
       for (const condition of conditions) findings.push(finding(condition, action, servers));
     });
     return findings;
@@ -38,16 +37,37 @@ interface PlaintextPort {
 }
 
 /** The ports in scope whose effective mode accepts plaintext (PERMISSIVE or DISABLE). Port 0: the workload level, when no port is known. */
-function plaintextPorts(view: ClusterView, workloads: readonly WorkloadInfo[], limitedTo: number[] | undefined): PlaintextPort[] {
-  const found: PlaintextPort[] = [];
+function* plaintextPorts(view: ClusterView, workloads: Iterable<WorkloadInfo>, limitedTo: readonly number[] | undefined): Iterable<PlaintextPort> {
   for (const workload of workloads) {
     const known = limitedTo ?? receivingPorts(view, workload);
     for (const port of known.length > 0 ? known : [0]) {
       const mtls = view.effectiveMtls(workload, port);
-      if (mtls.mode !== 'STRICT') found.push({ workload, port, mtls });
+      if (mtls.mode !== 'STRICT') yield { workload, port, mtls };
     }
   }
-  return found;
+}
+
+/** `Deployment/httpbin in foo (port 8080) is PERMISSIVE (...)` for up to three plaintext ports, or undefined when there is none. */
+function plaintextServers(view: ClusterView, workloads: Iterable<WorkloadInfo>, limitedTo: readonly number[] | undefined): string | undefined {
+  const texts = [...plaintextPorts(view, workloads, limitedTo)].map((p) => portModeText(p.workload, p.port, p.mtls));
+  return texts.length > 0 ? nameList(texts) : undefined;
+}
+
+/**
+ * The same for a mesh-wide policy on every port: the store counts the plaintext ports of every
+ * namespace, and only the first namespaces that have some are visited for the names.
+ */
+function meshPlaintextServers(view: ClusterView): string | undefined {
+  const counts = view.meshCounts('plaintextPorts');
+  if (counts.total === 0) return undefined;
+  const texts: string[] = [];
+  for (const namespace of counts.namespaces()) {
+    for (const p of plaintextPorts(view, view.workloads(namespace).filter((w) => w.sidecar), undefined)) {
+      texts.push(portModeText(p.workload, p.port, p.mtls));
+      if (texts.length === NAMES_SHOWN) return countedNameList(texts, counts.total);
+    }
+  }
+  return countedNameList(texts, counts.total);
 }
 
 function finding(condition: IdentityCondition, action: PolicyAction, servers: string): Finding {
