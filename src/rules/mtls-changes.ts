@@ -44,6 +44,7 @@ export interface PeerAuthenticationReview {
  */
 const reviews = new WeakMap<object, { view: ClusterView; review: PeerAuthenticationReview }>();
 const changesOf = new WeakMap<PeerAuthenticationReview, MtlsChange[]>();
+const changesAt = new WeakMap<PeerAuthenticationReview, Map<WorkloadInfo, Map<number, MtlsChange | undefined>>>();
 
 export function peerAuthenticationReview(subject: Subject<'PeerAuthentication'>, view: ClusterView, rootNamespace: string): PeerAuthenticationReview {
   const cached = reviews.get(subject.object);
@@ -92,6 +93,15 @@ function modesUnchanged({ operation, object, oldObject }: Subject<'PeerAuthentic
  * visiting every workload a namespace- or mesh-wide change reaches.
  */
 export function changeAt(review: PeerAuthenticationReview, workload: WorkloadInfo, port: number): MtlsChange | undefined {
+  const byWorkload = changesAt.get(review) ?? new Map<WorkloadInfo, Map<number, MtlsChange | undefined>>();
+  changesAt.set(review, byWorkload);
+  const byPort = byWorkload.get(workload) ?? new Map<number, MtlsChange | undefined>();
+  byWorkload.set(workload, byPort);
+  if (!byPort.has(port)) byPort.set(port, computeChangeAt(review, workload, port));
+  return byPort.get(port);
+}
+
+function computeChangeAt(review: PeerAuthenticationReview, workload: WorkloadInfo, port: number): MtlsChange | undefined {
   if (!workload.sidecar) return undefined;
   const before = review.before.effectiveMtls(workload, port);
   if (review.workloads.some((w) => w.ref === workload.ref && w.namespace === workload.namespace)) {
