@@ -18,6 +18,8 @@ export class OverlayView implements ClusterView {
   private readonly namespaceOfChange: string;
   private readonly nameOfChange: string;
   private readonly upserted: PolicyObject<IstioKind> | undefined;
+  /** The view answers one request, synchronously, so the base cannot change under these. */
+  private readonly mergedSelecting = new Map<WorkloadInfo, ReadonlyArray<PolicyObject<IstioKind>>>();
 
   constructor(
     private readonly base: ClusterView,
@@ -95,12 +97,16 @@ export class OverlayView implements ClusterView {
     return merged;
   }
 
+  /** Merged once per workload: effectiveMtls asks again for every port. */
   selecting<K extends IstioKind>(kind: K, workload: WorkloadInfo): ReadonlyArray<PolicyObject<K>> {
     const base = this.base.selecting(kind, workload);
     if (kind !== this.kind || workload.namespace !== this.namespaceOfChange) return base;
+    const known = this.mergedSelecting.get(workload);
+    if (known) return known as ReadonlyArray<PolicyObject<K>>;
     const merged = this.withoutChanged(base);
     const selector = this.upserted && policySelector(this.upserted);
     if (selector && selectorMatches(selector, workload.labels)) insertOrdered(merged, this.upserted as PolicyObject<K>);
+    this.mergedSelecting.set(workload, merged);
     return merged;
   }
 
