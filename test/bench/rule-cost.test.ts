@@ -18,5 +18,7 @@ t.test('the rule-cost benchmark runs every rule on a small synthetic cluster wit
   for (const rule of defaultRegistry().all().filter((r) => r.needsCluster)) {
     for (const kind of rule.kinds) t.ok(reviewed.has(kind), `${rule.id}: ${kind} is reviewed`);
   }
-  t.match(formatRuleCost(costs), /\| median µs \| p99 µs \|/);
+  const report = formatRuleCost(costs, costs);
+  t.match(report, /\| median µs \| p99 µs \| one-namespace median µs \| ratio \|/);
+  t.match(report, /steepest ratio to the one-namespace cluster 1\.00 \(target < 1\.5\): pass/);
 });
