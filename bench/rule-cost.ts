@@ -28,6 +28,7 @@ interface ScaleReview {
 const API_VERSIONS: Readonly<Record<string, string>> = {
   PeerAuthentication: 'security.istio.io/v1',
   AuthorizationPolicy: 'security.istio.io/v1',
+  RequestAuthentication: 'security.istio.io/v1',
   DestinationRule: 'networking.istio.io/v1',
   Sidecar: 'networking.istio.io/v1',
 };
@@ -38,7 +39,7 @@ function istio(kind: string, namespace: string, name: string, spec: object, crea
 
 /**
  * Reviews of every kind that has rules, on CREATE, UPDATE and DELETE, aimed at the synthetic cluster's
- * first namespace: together they run every registered rule; the two root-namespace reviews show the
+ * first namespace: together they run every registered rule; the three root-namespace reviews show the
  * cost of a mesh-wide change, answered from the store's mesh-wide counts.
  */
 function scaleReviews(): ScaleReview[] {
@@ -59,6 +60,11 @@ function scaleReviews(): ScaleReview[] {
     },
     { label: 'AuthorizationPolicy ALLOW methods', operation: 'UPDATE', object: istio('AuthorizationPolicy', ns, 'ap-0', { selector, rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }, stored) },
     { label: 'AuthorizationPolicy mesh-wide DENY', operation: 'CREATE', object: istio('AuthorizationPolicy', 'istio-system', 'deny-ns', { action: 'DENY', rules: [{ from: [{ source: { namespaces: [namespaceName(1)] } }] }] }) },
+    {
+      label: 'RequestAuthentication mesh-wide DELETE',
+      operation: 'DELETE',
+      object: istio('RequestAuthentication', 'istio-system', 'jwt', { jwtRules: [{ issuer: 'https://issuer.example', jwksUri: 'https://issuer.example/jwks.json' }] }, stored),
+    },
     { label: 'PeerAuthentication namespace DISABLE', operation: 'UPDATE', object: istio('PeerAuthentication', ns, 'default', { mtls: { mode: 'DISABLE' } }, stored), old: istio('PeerAuthentication', ns, 'default', { mtls: { mode: 'PERMISSIVE' } }, stored) },
     { label: 'PeerAuthentication workload port-level', operation: 'CREATE', object: istio('PeerAuthentication', ns, 'new', { selector, mtls: { mode: 'STRICT' }, portLevelMtls: { '80': { mode: 'STRICT' } } }) },
     { label: 'PeerAuthentication workload DELETE', operation: 'DELETE', object: istio('PeerAuthentication', ns, 'pa-1', { selector, mtls: { mode: 'STRICT' } }, stored) },

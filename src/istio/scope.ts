@@ -58,3 +58,20 @@ export function workloadsInScope(view: ClusterView, policy: PolicyObject<IstioKi
   }
   return policy.kind === 'PeerAuthentication' ? [] : [...view.workloads(policy.namespace, selector)];
 }
+
+/**
+ * Whether an AuthorizationPolicy or RequestAuthentication of the workload's namespace or of the root
+ * namespace applies to the workload: no selector, or one its labels match. targetRefs: never (gateways, waypoints).
+ */
+export function appliesToWorkload(policy: PolicyObject<'AuthorizationPolicy' | 'RequestAuthentication'>, workload: WorkloadInfo): boolean {
+  if (hasTargetRefs(policy.spec)) return false;
+  const selector = policySelector(policy);
+  return !selector || selectorMatches(selector, workload.labels);
+}
+
+/** The AuthorizationPolicies that apply to a workload: its namespace's, oldest first, then the root namespace's. */
+export function authorizationPoliciesFor(view: ClusterView, workload: WorkloadInfo, rootNamespace: string): Array<PolicyObject<'AuthorizationPolicy'>> {
+  const applies = (policy: PolicyObject<'AuthorizationPolicy'>) => appliesToWorkload(policy, workload);
+  const own = view.policies('AuthorizationPolicy', workload.namespace).filter(applies);
+  return workload.namespace === rootNamespace ? own : [...own, ...view.policies('AuthorizationPolicy', rootNamespace).filter(applies)];
+}

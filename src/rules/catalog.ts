@@ -7,11 +7,14 @@ import { mg103 } from './mg103-mesh-wide-deny-all.js';
 import { mg104 } from './mg104-root-allow-nothing.js';
 import { mg105 } from './mg105-principal-format.js';
 import { mg106 } from './mg106-identity-without-strict.js';
+import { mg107 } from './mg107-namespace-not-found.js';
+import { mg108 } from './mg108-service-account-not-found.js';
 import { mg109 } from './mg109-authz-selector-matches-nothing.js';
 import { mg110 } from './mg110-method-never-matches.js';
 import { mg111 } from './mg111-from-to-split.js';
 import { mg112 } from './mg112-authz-service-port.js';
 import { mg113 } from './mg113-path-never-matches.js';
+import { mg114 } from './mg114-jwt-condition-without-provider.js';
 import { mg115 } from './mg115-deny-http-on-tcp-port.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
@@ -44,11 +47,14 @@ export const ALL_RULES: readonly Rule[] = [
   mg104,
   mg105,
   mg106,
+  mg107,
+  mg108,
   mg109,
   mg110,
   mg111,
   mg112,
   mg113,
+  mg114,
   mg115,
   mg200,
   mg201,

@@ -1,7 +1,7 @@
 import type { EffectiveMtls, WorkloadInfo } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
 import { actionOf, type PolicyAction } from '../istio/authz.js';
-import { peerIdentityConditions, type IdentityCondition } from '../istio/peer-identity.js';
+import { peerIdentityConditions, type IdentityCondition } from '../istio/identity-conditions.js';
 import { rulePorts } from '../istio/rule-ports.js';
 import { isMeshWide, reviewedPolicy, sidecarsInScope } from '../istio/scope.js';
 import { receivingPorts } from '../istio/workload-ports.js';

@@ -1,0 +1,94 @@
+import type { PolicyObject, WorkloadInfo } from '../cluster/model.js';
+import { actionOf, type PolicyAction } from '../istio/authz.js';
+import { jwtConditions, type IdentityCondition } from '../istio/identity-conditions.js';
+import { hasJwtProvider, validatesJwts, workloadsWithoutJwtProvider } from '../istio/jwt-providers.js';
+import { authorizationPoliciesFor, pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { neverMatchConsequence, neverMatchSeverity } from './by-action.js';
+import { nameList, objectName, workloadName } from './describe.js';
+import { defineRule, type Finding, type RuleContext, type Severity, type Subject } from './types.js';
+
+/**
+ * Istio fills the request principal and the `request.auth.*` attributes only from a JWT that a
+ * RequestAuthentication validated at the workload's sidecar; without one they are empty for every request.
+ * Judged on the AuthorizationPolicy, and on the DELETE of a RequestAuthentication that policies need.
+ */
+export const mg114 = defineRule({
+  id: 'MG114',
+  kinds: ['AuthorizationPolicy', 'RequestAuthentication'],
+  severity: 'by action',
+  summary: 'requestPrincipals or request.auth.* for workloads no RequestAuthentication validates JWTs for: the condition never sees a token (judged on the policy; a DELETE of the RequestAuthentication is warned).',
+  needsCluster: true,
+  operations: ['CREATE', 'UPDATE', 'DELETE'],
+  check(subject, context) {
+    if (subject.kind === 'RequestAuthentication') return subject.operation === 'DELETE' ? deletionSide(subject as Subject<'RequestAuthentication'>, context) : [];
+    return subject.operation === 'DELETE' ? [] : policySide(subject as Subject<'AuthorizationPolicy'>, context);
+  },
+});
+
+function policySide({ object, namespace }: Subject<'AuthorizationPolicy'>, { view, rootNamespace }: RuleContext): Finding[] {
+  const policy = reviewedPolicy('AuthorizationPolicy', object, namespace);
+  const conditions = conditionsOf(policy);
+  if (conditions.length === 0) return [];
+  const uncovered = workloadsWithoutJwtProvider(view, policy, rootNamespace);
+  if (uncovered.length === 0) return [];
+  const action = actionOf(policy.spec);
+  const where = policy.namespace === rootNamespace ? 'in their namespaces' : `in namespace ${policy.namespace}`;
+  return conditions.map((condition) => ({
+    rule: 'MG114',
+    severity: severity(action, condition.negated),
+    path: condition.path,
+    message:
+      `${condition.field} matches the JWT that a RequestAuthentication validated, but no RequestAuthentication with jwtRules applies to ` +
+      `${nameList(uncovered.map(workloadName))}, so their requests never carry a validated token and ${consequence(action, condition.negated)}. ` +
+      `Apply a RequestAuthentication with jwtRules for these workloads first (${where}, or in ${rootNamespace} for the whole mesh).`,
+  }));
+}
+
+function deletionSide({ object, namespace }: Subject<'RequestAuthentication'>, { view, rootNamespace }: RuleContext): Finding[] {
+  const deleted = reviewedPolicy('RequestAuthentication', object, namespace);
+  if (!validatesJwts(deleted)) return [];
+  const after = view.withChange(pendingChange(deleted, 'DELETE'));
+  const dependents = new Map<string, { policy: PolicyObject<'AuthorizationPolicy'>; conditions: IdentityCondition[]; workloads: WorkloadInfo[] }>();
+  for (const workload of workloadsInScope(view, deleted, rootNamespace)) {
+    if (!workload.sidecar || hasJwtProvider(after, workload, rootNamespace)) continue;
+    for (const policy of authorizationPoliciesFor(after, workload, rootNamespace)) {
+      const key = objectName(policy);
+      const dependent = dependents.get(key) ?? { policy, conditions: conditionsOf(policy), workloads: [] };
+      dependent.workloads.push(workload);
+      dependents.set(key, dependent);
+    }
+  }
+  return [...dependents.values()].filter((d) => d.conditions.length > 0).map(({ policy, conditions, workloads }): Finding => {
+    const [first] = conditions as [IdentityCondition];
+    return {
+      rule: 'MG114',
+      severity: 'warn',
+      path: 'metadata.name',
+      message:
+        `deleting this RequestAuthentication leaves ${nameList(workloads.map(workloadName))} with no RequestAuthentication that validates ` +
+        `JWTs, but ${objectName(policy)} matches on ${first.field} there (${first.path}): their requests will never carry a validated ` +
+        `token, so ${consequence(actionOf(policy.spec), first.negated)}. Change or delete ${objectName(policy)} first, or keep a ` +
+        `RequestAuthentication with jwtRules for these workloads.`,
+    };
+  });
+}
+
+function conditionsOf(policy: PolicyObject<'AuthorizationPolicy'>): IdentityCondition[] {
+  return (policy.spec.rules ?? []).flatMap((rule, r) => jwtConditions(rule, `spec.rules[${r}]`));
+}
+
+/**
+ * A `not` condition on the JWT matches every request when no token is validated. In a DENY (the
+ * documented "require a JWT" form, notRequestPrincipals: ["*"]) that denies every request in scope,
+ * valid token or not: an outage of the workloads, not the few spared requests `neverMatchSeverity`
+ * weighs for a `not` value, so it is denied.
+ */
+function severity(action: PolicyAction, negated: boolean): Severity {
+  return negated && action === 'DENY' ? 'deny' : neverMatchSeverity(action, negated);
+}
+
+function consequence(action: PolicyAction, negated: boolean): string {
+  if (!negated) return `the condition never matches: ${neverMatchConsequence(action, false)}`;
+  if (action === 'DENY') return 'the exclusion never applies: the DENY rule denies every request its other conditions match, valid token or not';
+  return neverMatchConsequence(action, true);
+}
