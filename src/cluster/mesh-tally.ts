@@ -8,11 +8,14 @@ import { mtlsPorts, type WorkloadFacts } from './workload-facts.js';
  * - `plaintextPorts`: (sidecar workload, port) pairs whose effective mTLS mode accepts plaintext
  *   (PERMISSIVE or DISABLE), over the ports each receives on (port 0 when none is known);
  * - `meshModeWorkloads`: sidecar workloads with a port (`mtlsPorts`) whose mode the mesh-wide
- *   policy, or Istio's default, decides: the ones a mesh-wide PeerAuthentication change reaches.
+ *   policy, or Istio's default, decides: the ones a mesh-wide PeerAuthentication change reaches;
+ * - `jwtAuthorizationPolicies`: AuthorizationPolicies that match on the request's JWT
+ *   (`requestPrincipals`, `request.auth.*`): the ones a mesh-wide RequestAuthentication's deletion can break.
  */
-export type MeshCount = 'unmeshedWorkloads' | 'unmeshedPods' | 'plaintextPorts' | 'meshModeWorkloads';
+export type MeshCount = WorkloadCount | 'jwtAuthorizationPolicies';
+type WorkloadCount = 'unmeshedWorkloads' | 'unmeshedPods' | 'plaintextPorts' | 'meshModeWorkloads';
 
-type Contribution = Readonly<Record<MeshCount, number>>;
+type Contribution = Readonly<Record<WorkloadCount, number>>;
 
 /** What one workload adds to each count, given its facts and its effective mode per port. */
 export function contributionOf(workload: WorkloadInfo, facts: WorkloadFacts, mtls: (port: number) => EffectiveMtls): Contribution {
@@ -34,7 +37,7 @@ export function isMeshMode(mtls: EffectiveMtls): boolean {
 
 /** The counts, adjusted as workloads' contributions are set and removed. */
 export class MeshTally {
-  private readonly counters: Readonly<Record<MeshCount, NamespaceCounter>> = {
+  private readonly counters: Readonly<Record<WorkloadCount, NamespaceCounter>> = {
     unmeshedWorkloads: new NamespaceCounter(),
     unmeshedPods: new NamespaceCounter({ ranked: true }),
     plaintextPorts: new NamespaceCounter(),
@@ -55,11 +58,11 @@ export class MeshTally {
     this.apply(workload.namespace, old, -1);
   }
 
-  counts(count: MeshCount): NamespaceCounts {
+  counts(count: WorkloadCount): NamespaceCounts {
     return this.counters[count];
   }
 
   private apply(namespace: string, contribution: Contribution, sign: 1 | -1): void {
-    for (const count of Object.keys(this.counters) as MeshCount[]) this.counters[count].add(namespace, sign * contribution[count]);
+    for (const count of Object.keys(this.counters) as WorkloadCount[]) this.counters[count].add(namespace, sign * contribution[count]);
   }
 }

@@ -3,7 +3,8 @@ import { selectorMatches } from './label-index.js';
 import { MeshTally, contributionOf, type MeshCount } from './mesh-tally.js';
 import type { EffectiveMtls, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
 import { composeEffectiveMtls } from './mtls.js';
-import type { NamespaceCounts } from './namespace-counter.js';
+import { matchesOnJwt } from '../istio/identity-conditions.js';
+import { NamespaceCounter, type NamespaceCounts } from './namespace-counter.js';
 import { insertOrdered, policySelector } from './policy-order.js';
 import type { ClusterView, IstioKind, PendingChange } from './view.js';
 import { workloadFacts, type WorkloadFacts } from './workload-facts.js';
@@ -79,6 +80,7 @@ export class OverlayView implements ClusterView {
   }
 
   meshCounts(count: MeshCount): NamespaceCounts {
+    if (count === 'jwtAuthorizationPolicies') return this.kind === 'AuthorizationPolicy' ? this.countJwtPolicies() : this.base.meshCounts(count);
     if (this.kind !== 'PeerAuthentication' && this.kind !== 'Sidecar') return this.base.meshCounts(count);
     const tally = new MeshTally();
     for (const workload of this.allWorkloads()) tally.set(workload, contributionOf(workload, this.workloadFacts(workload), (port) => this.effectiveMtls(workload, port)));
@@ -134,6 +136,15 @@ export class OverlayView implements ClusterView {
 
   withChange(change: PendingChange): ClusterView {
     return new OverlayView(this, change, this.rootNamespace);
+  }
+
+  /** The base's counts with the namespace of the changed AuthorizationPolicy counted again. */
+  private countJwtPolicies(): NamespaceCounts {
+    const base = this.base.meshCounts('jwtAuthorizationPolicies');
+    const counter = new NamespaceCounter();
+    for (const namespace of base.namespaces()) if (namespace !== this.namespaceOfChange) counter.add(namespace, base.get(namespace));
+    counter.add(this.namespaceOfChange, this.policies('AuthorizationPolicy', this.namespaceOfChange).filter((p) => matchesOnJwt(p.spec)).length);
+    return counter;
   }
 
   /** Whether a PeerAuthentication or Sidecar change can reach the workload: same namespace, or the root namespace's. */

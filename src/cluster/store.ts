@@ -1,10 +1,11 @@
 import { effectiveDestinationRules, destinationRuleHost, orderDestinationRules } from './destination-rules.js';
 import { exportedTo, hostMatches, parseServiceFqdn, patternsMatching, resolveHost, serviceFqdn } from './hosts.js';
+import { matchesOnJwt } from '../istio/identity-conditions.js';
 import { LabelIndex, SelectorIndex, isEmptySelector } from './label-index.js';
 import { MeshTally, contributionOf, type MeshCount } from './mesh-tally.js';
 import type { EffectiveMtls, Labels, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
 import { composeEffectiveMtls } from './mtls.js';
-import type { NamespaceCounts } from './namespace-counter.js';
+import { NamespaceCounter, type NamespaceCounts } from './namespace-counter.js';
 import { OverlayView } from './overlay.js';
 import { comparePolicies, insertOrdered, policySelector } from './policy-order.js';
 import type { ClusterView, IstioKind, PendingChange } from './view.js';
@@ -48,6 +49,7 @@ export class ClusterStore implements ClusterView {
   private readonly istiods = new Map<string, boolean | undefined>();
   private readonly facts = new Map<WorkloadInfo, WorkloadFacts>();
   private readonly tally = new MeshTally();
+  private readonly jwtPolicies = new NamespaceCounter();
   /** The facts are derived from the indexes themselves, never from earlier facts. */
   private readonly factSources: FactSources = {
     servicesSelecting: (workload) => this.servicesSelecting(workload),
@@ -127,6 +129,7 @@ export class ClusterStore implements ClusterView {
     insertOrdered(entry.ordered, policy);
     entry.selectors.add(policy, policySelector(policy));
     if (policy.kind === 'DestinationRule') getOrCreate(this.rulesByHost, destinationRuleHost(policy as DestinationRule), () => new Set()).add(policy as DestinationRule);
+    this.countJwtPolicy(policy, 1);
     this.refreshReachedBy(policy);
   }
 
@@ -144,6 +147,7 @@ export class ClusterStore implements ClusterView {
       rules?.delete(old as DestinationRule);
       if (rules?.size === 0) this.rulesByHost.delete(host);
     }
+    this.countJwtPolicy(old, -1);
     this.refreshReachedBy(old);
   }
 
@@ -160,6 +164,10 @@ export class ClusterStore implements ClusterView {
   private refresh(workload: WorkloadInfo): void {
     this.facts.set(workload, workloadFacts(this.factSources, this.rootNamespace, workload));
     this.tally.set(workload, contributionOf(workload, this.facts.get(workload)!, (port) => this.effectiveMtls(workload, port)));
+  }
+
+  private countJwtPolicy(policy: PolicyObject<IstioKind>, sign: 1 | -1): void {
+    if (policy.kind === 'AuthorizationPolicy' && matchesOnJwt((policy as PolicyObject<'AuthorizationPolicy'>).spec)) this.jwtPolicies.add(policy.namespace, sign);
   }
 
   /** After a Service change: the workloads its selector picks (a Service without one reaches none). */
@@ -256,7 +264,7 @@ export class ClusterStore implements ClusterView {
   }
 
   meshCounts(count: MeshCount): NamespaceCounts {
-    return this.tally.counts(count);
+    return count === 'jwtAuthorizationPolicies' ? this.jwtPolicies : this.tally.counts(count);
   }
 
   destinationRulesForHost(host: string, fromNamespace: string): ReadonlyArray<PolicyObject<'DestinationRule'>> {

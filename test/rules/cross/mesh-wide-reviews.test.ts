@@ -1,6 +1,7 @@
 import t from 'tap';
 import { mg106 } from '../../../src/rules/mg106-identity-without-strict.js';
 import { mg209 } from '../../../src/rules/mg209-strict-with-unmeshed.js';
+import { mg114 } from '../../../src/rules/mg114-jwt-condition-without-provider.js';
 import { mg210 } from '../../../src/rules/mg210-disable-under-istio-mutual.js';
 import { mg401 } from '../../../src/rules/mg401-sidecar-tls-not-disable.js';
 import type { KubeObject } from '../../../src/k8s/types.js';
@@ -70,4 +71,19 @@ t.test('MG401 warns when deleting a namespace-wide DISABLE leaves a Sidecar TLS 
   t.match(findings[0]!.message, /^deleting this PeerAuthentication makes port 8443 of Deployment\/card in pay STRICT \(PeerAuthentication istio-system\/default, mesh-wide\), but Sidecar pay\/card terminates TLS there/);
   const keeps = istio('PeerAuthentication', 'pay', 'card', { selector: { matchLabels: { app: 'card' } }, portLevelMtls: { '8443': { mode: 'DISABLE' } } }, created);
   t.same(review(mg401, disablePay, { view: view([...mesh, sidecar, disablePay, strictMesh, keeps]), operation: 'DELETE' }), []);
+});
+
+t.test('MG114 warns when deleting the mesh-wide RequestAuthentication leaves a policy on requestPrincipals without tokens, and not where a namespace keeps one', async (t) => {
+  const jwtRules = [{ issuer: 'issuer.example', jwksUri: 'https://issuer.example/jwks.json' }];
+  const meshJwt = istio('RequestAuthentication', 'istio-system', 'default', { jwtRules }, created);
+  const requireJwt = istio('AuthorizationPolicy', 'pay', 'require-jwt', { rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] }, created);
+  t.same(lines(review(mg114, meshJwt, { view: view([...mesh, meshJwt, requireJwt]), operation: 'DELETE' })), [
+    '[MG114] warn metadata.name: deleting this RequestAuthentication leaves Deployment/card in pay, Deployment/fraud in pay, Deployment/ledger in pay ' +
+      'with no RequestAuthentication that validates JWTs, but AuthorizationPolicy pay/require-jwt matches on requestPrincipals there ' +
+      '(spec.rules[0].from[0].source.requestPrincipals): their requests will never carry a validated token, so the condition never matches: ' +
+      'the ALLOW rule never admits the requests it names, so they are denied. Change or delete AuthorizationPolicy pay/require-jwt first, or keep a RequestAuthentication ' +
+      'with jwtRules for these workloads.',
+  ]);
+  const payJwt = istio('RequestAuthentication', 'pay', 'default', { jwtRules }, created);
+  t.same(review(mg114, meshJwt, { view: view([...mesh, meshJwt, payJwt, requireJwt]), operation: 'DELETE' }), [], 'pay validates its own tokens');
 });
