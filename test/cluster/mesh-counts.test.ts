@@ -12,13 +12,14 @@ import type { KubeObject } from '../../src/k8s/types.js';
  */
 
 const ROOT = 'istio-system';
-const COUNTS: MeshCount[] = ['unmeshedWorkloads', 'unmeshedPods', 'plaintextPorts', 'meshModeWorkloads'];
+const COUNTS: MeshCount[] = ['unmeshedWorkloads', 'unmeshedPods', 'plaintextPorts', 'meshModeWorkloads', 'jwtAuthorizationPolicies'];
 const resources = new Map(watchedResources(ROOT).map((r) => [r.name, r]));
 const RESOURCE_OF: Readonly<Record<string, string>> = {
   Namespace: 'namespaces',
   Pod: 'pods',
   Service: 'services',
   PeerAuthentication: 'peerauthentications',
+  AuthorizationPolicy: 'authorizationpolicies',
   Sidecar: 'sidecars',
 };
 
@@ -63,6 +64,13 @@ const sidecar = (ns: string, name: string, port: number, app?: string): KubeObje
   },
 });
 
+const authorizationPolicy = (ns: string, name: string, source: object): KubeObject => ({
+  apiVersion: 'security.istio.io/v1',
+  kind: 'AuthorizationPolicy',
+  metadata: { name, namespace: ns, creationTimestamp: '2024-01-01T00:00:00Z' },
+  spec: { rules: [{ from: [{ source }] }] },
+});
+
 /** What the store says, per count: the total and every non-zero namespace; and the facts of every workload. */
 function snapshot(view: ClusterView): object {
   const counts = Object.fromEntries(
@@ -99,7 +107,9 @@ t.test('the counts and facts stay right through watch events (add, modify, delet
   const candidates = (): KubeObject => {
     const ns = pick(namespaces);
     const app = pick(['cart', 'db']);
-    switch (pick(['pod', 'pod', 'pod', 'service', 'pa', 'pa', 'sidecar'])) {
+    switch (pick(['pod', 'pod', 'pod', 'service', 'pa', 'pa', 'sidecar', 'ap'])) {
+      case 'ap':
+        return authorizationPolicy(ns, `ap-${app}`, next() < 0.5 ? { requestPrincipals: ['*'] } : { principals: ['*'] });
       case 'pod':
         return pod(ns, `${app}-${pick(['1', '2', '3'])}`, app, next() < 0.7, pick([8080, 9090]));
       case 'service':
