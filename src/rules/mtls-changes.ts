@@ -137,9 +137,7 @@ export function* levelWorkloads(review: PeerAuthenticationReview): Iterable<Work
 export function levelWorkloadCount(review: PeerAuthenticationReview): number {
   if (!review.level) return 0;
   if (review.level.namespace === review.rootNamespace) return review.before.meshCounts('meshModeWorkloads').total;
-  let count = 0;
-  for (const _ of levelWorkloads(review)) count++;
-  return count;
+  return [...levelWorkloads(review)].length;
 }
 
 /**
