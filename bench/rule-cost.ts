@@ -80,34 +80,46 @@ function scaleReviews(): ScaleReview[] {
   ];
 }
 
+/** Rounds in which each view takes its turn, so that a change of machine load reaches every view alike. */
+const ROUNDS = 10;
+
 /**
- * Every rule on the loaded cluster: each review goes through judgeObject (shape check, every rule for
- * the kind, settings) as the webhook runs it, warmed up, then timed call by call; median and p99.
+ * Every rule on each loaded cluster: each review goes through judgeObject (shape check, every rule for
+ * the kind, settings) as the webhook runs it, warmed up, then timed call by call, the views taking
+ * turns (A B A B ...); median and p99 per view. Returns one list of costs per view.
  */
-export function measureRuleCost(view: ClusterView, iterations: number): ReviewCost[] {
+export function measureRuleCost(views: readonly ClusterView[], iterations: number): ReviewCost[][] {
   const registry = defaultRegistry();
   const settings = validateSettings({}, new Set(registry.all().map((rule) => rule.id)));
-  return scaleReviews().map(({ label, operation, object, old }): ReviewCost => {
+  const costs = views.map((): ReviewCost[] => []);
+  for (const { label, operation, object, old } of scaleReviews()) {
     const oldObject = operation === 'UPDATE' ? (old ?? object) : undefined;
     const request: JudgeRequest = { kind: object.kind as RuleKind, operation, namespace: object.metadata!.namespace!, name: object.metadata!.name!, object, oldObject };
     // A fresh copy per call, as each admission request decodes its own object (rules may cache per object).
-    const judge = () => judgeObject({ ...request, object: structuredClone(object) }, { registry, settings, view });
-    const first = judge();
-    for (let i = 1; i < iterations; i++) judge();
-    const samples: number[] = [];
-    for (let i = 0; i < iterations; i++) {
-      const started = process.hrtime.bigint();
-      judge();
-      samples.push(Number(process.hrtime.bigint() - started) / 1000);
+    const judges = views.map((view) => () => judgeObject({ ...request, object: structuredClone(object) }, { registry, settings, view }));
+    const firsts = judges.map((judge) => judge());
+    for (const judge of judges) for (let i = 1; i < iterations; i++) judge();
+    const samples = views.map((): number[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      judges.forEach((judge, v) => {
+        for (let i = 0; i < Math.ceil(iterations / ROUNDS); i++) {
+          const started = process.hrtime.bigint();
+          judge();
+          samples[v]!.push(Number(process.hrtime.bigint() - started) / 1000);
+        }
+      });
     }
-    return {
-      review: `${operation} ${label}`,
-      medianMicros: percentile(samples, 0.5),
-      p99Micros: percentile(samples, 0.99),
-      rules: first.type === 'judged' ? [...new Set(first.evaluation.findings.map((f) => f.rule))].sort() : [],
-      failures: first.type === 'judged' ? first.evaluation.failures.map((f) => f.rule) : [`unreadable: ${first.issue.reason}`],
-    };
-  });
+    firsts.forEach((first, v) =>
+      costs[v]!.push({
+        review: `${operation} ${label}`,
+        medianMicros: percentile(samples[v]!, 0.5),
+        p99Micros: percentile(samples[v]!, 0.99),
+        rules: first.type === 'judged' ? [...new Set(first.evaluation.findings.map((f) => f.rule))].sort() : [],
+        failures: first.type === 'judged' ? first.evaluation.failures.map((f) => f.rule) : [`unreadable: ${first.issue.reason}`],
+      }),
+    );
+  }
+  return costs;
 }
 
 function percentile(values: number[], q: number): number {
