@@ -10,13 +10,14 @@ export interface RbacRule {
 }
 
 /**
- * Exactly the access the live ClusterView needs: get/list/watch on the resources it reads and nothing
- * else (no Secrets, no writes). Derived from the resources the informers watch, so the two cannot drift;
- * the Helm chart's ClusterRole and Role are checked against it.
+ * Exactly the access the live ClusterView needs: list and watch on the resources it reads and nothing
+ * else (no `get`: informers never read a single object; no Secrets, no writes). Derived from the
+ * resources the informers watch, so the two cannot drift; the Helm chart's ClusterRole and Role are
+ * checked against it, and both against the requests the live view really makes.
  */
 export const CLUSTER_VIEW_RBAC: readonly RbacRule[] = watchedResources('istio-system').map((resource) => ({
   apiGroup: resource.group,
   resource: resource.name,
-  verbs: ['get', 'list', 'watch'],
+  verbs: ['list', 'watch'],
   scope: resource.namespace === undefined ? 'cluster' : 'rootNamespace',
 }));

@@ -28,6 +28,12 @@ export function sidecarOf(view: Pick<ClusterView, 'selecting' | 'policies'>, wor
   return namespaceDefault(workload.namespace) ?? namespaceDefault(rootNamespace);
 }
 
+/** The Sidecar that terminates TLS on `port` of the workload (the one Istio applies to it, with an ingress tls listener there), if any. */
+export function sidecarTerminatingTls(view: ClusterView, workload: WorkloadInfo, port: number, rootNamespace: string): PolicyObject<'Sidecar'> | undefined {
+  const sidecar = sidecarOf(view, workload, rootNamespace);
+  return sidecar && ingressTlsListeners(sidecar).some((listener) => listener.port === port) ? sidecar : undefined;
+}
+
 /** `app: httpbin, version: v1`, for fixes that repeat a selector. */
 export function selectorText(labels: Readonly<Record<string, string>> | undefined): string {
   return Object.entries(labels ?? {}).map(([key, value]) => `${key}: ${value}`).join(', ');

@@ -82,7 +82,7 @@ function selectedWorkloads(kind: MappingKind, namespace: string, spec: SidecarSp
 function mountedDirs(workload: WorkloadInfo): Set<string> {
   const dirs = new Set(podMounts(workload.annotations, []).map((m) => m.dir));
   try {
-    for (const mount of readUserEntries(workload.annotations, USER_VOLUME_MOUNT).entries.values()) {
+    for (const [, mount] of readUserEntries(workload.annotations, USER_VOLUME_MOUNT).written) {
       if (typeof mount.mountPath === 'string') dirs.add(normalizeDir(mount.mountPath));
     }
   } catch {

@@ -26,9 +26,9 @@ export interface MergeResult {
 
 /**
  * Adds the planned volumes to the pod's `userVolume`/`userVolumeMount` annotations. Entries the user
- * wrote are kept as they are (only re-serialized into the map form); a planned volume that is already
- * there, or whose directory the user already fills from the same Secret, adds nothing, so a
- * reinvocation gets an empty patch.
+ * wrote are kept as they are (re-serialized into the map form, or into a list when a name repeats);
+ * a planned volume that is already there, or whose directory the user already fills from the same
+ * Secret, adds nothing, so a reinvocation gets an empty patch.
  */
 export function mergeVolumes(annotations: Readonly<Record<string, string>> | undefined, planned: readonly PlannedVolume[]): MergeResult {
   if (planned.length === 0) return { patch: [], notes: [] };
@@ -43,23 +43,25 @@ export function mergeVolumes(annotations: Readonly<Record<string, string>> | und
     throw error;
   }
 
+  // Planned volumes never clash with each other (one per directory, each named after it): each is
+  // checked against the user's entries only.
   const notes: MergeNote[] = [];
-  const newVolumes = new Map(volumes.entries);
-  const newMounts = new Map(mounts.entries);
+  const newVolumes: Array<[string, VolumeBody]> = [];
+  const newMounts: Array<[string, VolumeBody]> = [];
   for (const want of planned) {
-    const note = conflict(want, newVolumes, newMounts);
+    const note = conflict(want, volumes.entries, mounts);
     if (note === 'satisfied') continue;
     if (note) {
       notes.push(note);
       continue;
     }
-    newVolumes.set(want.name, want.volume);
-    newMounts.set(want.name, { mountPath: want.mountPath, readOnly: true });
+    if (!volumes.entries.has(want.name)) newVolumes.push([want.name, want.volume]);
+    newMounts.push([want.name, { mountPath: want.mountPath, readOnly: true }]);
   }
 
-  const changed: Array<{ key: string; present: boolean; entries: Map<string, VolumeBody> }> = [];
-  if (newVolumes.size > volumes.entries.size) changed.push({ key: USER_VOLUME, present: volumes.present, entries: newVolumes });
-  if (newMounts.size > mounts.entries.size) changed.push({ key: USER_VOLUME_MOUNT, present: mounts.present, entries: newMounts });
+  const changed: Array<{ key: string; present: boolean; entries: Array<[string, VolumeBody]> }> = [];
+  if (newVolumes.length > 0) changed.push({ key: USER_VOLUME, present: volumes.present, entries: [...volumes.written, ...newVolumes] });
+  if (newMounts.length > 0) changed.push({ key: USER_VOLUME_MOUNT, present: mounts.present, entries: [...mounts.written, ...newMounts] });
   if (changed.length === 0) return { patch: [], notes };
   if (annotations === undefined) {
     const value = Object.fromEntries(changed.map(({ key, entries }) => [key, writeUserEntries(entries)]));
@@ -73,9 +75,9 @@ export function mergeVolumes(annotations: Readonly<Record<string, string>> | und
   return { patch, notes };
 }
 
-function conflict(want: PlannedVolume, volumes: Map<string, VolumeBody>, mounts: Map<string, VolumeBody>): MergeNote | 'satisfied' | undefined {
+function conflict(want: PlannedVolume, volumes: ReadonlyMap<string, VolumeBody>, mounts: UserEntries): MergeNote | 'satisfied' | undefined {
   const wanted = `${describeVolume(want.volume)} at ${want.mountPath} for ${want.origins.join(' and ')}`;
-  const atPath = [...mounts].find(([, mount]) => typeof mount.mountPath === 'string' && normalizeDir(mount.mountPath) === want.mountPath);
+  const atPath = mounts.written.find(([, mount]) => typeof mount.mountPath === 'string' && normalizeDir(mount.mountPath) === want.mountPath);
   if (atPath) {
     const [name] = atPath;
     const existing = volumes.get(name);
@@ -89,7 +91,7 @@ function conflict(want: PlannedVolume, volumes: Map<string, VolumeBody>, mounts:
     };
   }
   const sameName = volumes.get(want.name);
-  if ((sameName && !sameJson(sameName, want.volume)) || mounts.has(want.name)) {
+  if ((sameName && !sameJson(sameName, want.volume)) || mounts.entries.has(want.name)) {
     return {
       annotation: sameName ? USER_VOLUME : USER_VOLUME_MOUNT,
       message: `the pod already uses the volume name "${want.name}" for something else, so meshguard did not mount ${wanted}. Rename that entry.`,

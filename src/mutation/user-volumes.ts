@@ -8,7 +8,13 @@ export type VolumeBody = Record<string, unknown>;
 
 /** One of the two annotations, read into name ▶ body, in the order the user wrote the entries. */
 export interface UserEntries {
+  /** For a name listed twice, the later entry (the one a map of them keeps). */
   entries: Map<string, VolumeBody>;
+  /**
+   * Every entry as written, a repeated name included: in the list form one volume can be mounted at
+   * two paths (`[{"name": "a", "mountPath": "/x"}, {"name": "a", "mountPath": "/y"}]`), which no map holds.
+   */
+  written: Array<[string, VolumeBody]>;
   /** False when the annotation is absent. */
   present: boolean;
 }
@@ -31,7 +37,7 @@ export class MalformedAnnotation extends Error {
  */
 export function readUserEntries(annotations: Readonly<Record<string, string>>, annotation: string): UserEntries {
   const text = annotations[annotation];
-  if (text === undefined) return { entries: new Map(), present: false };
+  if (text === undefined) return { entries: new Map(), written: [], present: false };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -41,7 +47,7 @@ export function readUserEntries(annotations: Readonly<Record<string, string>>, a
   if (!Array.isArray(parsed) && !isRecord(parsed)) {
     throw new MalformedAnnotation(annotation, 'must be a JSON object (map form) or a JSON array (list form)');
   }
-  const entries = new Map<string, VolumeBody>();
+  const written: Array<[string, VolumeBody]> = [];
   const listed: Array<[label: string, key: string | undefined, entry: unknown]> = Array.isArray(parsed)
     ? parsed.map((entry, i) => [`list entry ${i}`, undefined, entry])
     : Object.entries(parsed).map(([key, entry]) => [`entry ${JSON.stringify(key)}`, key, entry]);
@@ -50,14 +56,18 @@ export function readUserEntries(annotations: Readonly<Record<string, string>>, a
     const { name, ...body } = entry;
     const effectiveName = typeof name === 'string' && name !== '' ? name : key;
     if (effectiveName === undefined) throw new MalformedAnnotation(annotation, `${label} has no "name"`);
-    entries.set(effectiveName, body);
+    written.push([effectiveName, body]);
   }
-  return { entries, present: true };
+  return { entries: new Map(written), written, present: true };
 }
 
-/** Istio's map form, the one meshguard writes: `{"<name>": {...}}`. */
-export function writeUserEntries(entries: ReadonlyMap<string, VolumeBody>): string {
-  return JSON.stringify(Object.fromEntries(entries));
+/**
+ * Istio's map form, the one meshguard writes: `{"<name>": {...}}`; the list form when a name repeats,
+ * since a map would drop all but one of its entries.
+ */
+export function writeUserEntries(entries: ReadonlyArray<readonly [string, VolumeBody]>): string {
+  if (new Set(entries.map(([name]) => name)).size === entries.length) return JSON.stringify(Object.fromEntries(entries));
+  return JSON.stringify(entries.map(([name, body]) => ({ name, ...body })));
 }
 
 /** Structural equality of two JSON values, ignoring the order of object keys. */

@@ -18,6 +18,7 @@ import { mg114 } from './mg114-jwt-condition-without-provider.js';
 import { mg115 } from './mg115-deny-http-on-tcp-port.js';
 import { mg200 } from './mg200-peer-authentication-structure.js';
 import { mg201 } from './mg201-mesh-wide-disable.js';
+import { mg202 } from './mg202-weaker-than-parent.js';
 import { mg203 } from './mg203-port-level-without-selector.js';
 import { mg204 } from './mg204-second-namespace-wide.js';
 import { mg205 } from './mg205-root-namespace-selector.js';
@@ -32,6 +33,7 @@ import { mg301 } from './mg301-plaintext-to-strict.js';
 import { mg302 } from './mg302-istio-mutual-to-plaintext.js';
 import { mg303 } from './mg303-tls-without-verification.js';
 import { mg304 } from './mg304-destinationrule-tls-mounts.js';
+import { mg305 } from './mg305-destination-rule-tls-deleted.js';
 import { mg401 } from './mg401-sidecar-tls-not-disable.js';
 import { mg402 } from './mg402-sidecar-tls-feature-off.js';
 import { mg403 } from './mg403-sidecar-tls-mounts.js';
@@ -58,6 +60,7 @@ export const ALL_RULES: readonly Rule[] = [
   mg115,
   mg200,
   mg201,
+  mg202,
   mg203,
   mg204,
   mg205,
@@ -72,6 +75,7 @@ export const ALL_RULES: readonly Rule[] = [
   mg302,
   mg303,
   mg304,
+  mg305,
   mg401,
   mg402,
   mg403,

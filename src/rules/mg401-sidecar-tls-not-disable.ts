@@ -1,6 +1,6 @@
 import { policySelector } from '../cluster/policy-order.js';
-import { reviewedPolicy, workloadsInScope } from '../istio/scope.js';
-import { ingressTlsListeners, selectorText, sidecarOf } from '../istio/sidecar-tls.js';
+import { pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { ingressTlsListeners, selectorText, sidecarOf, sidecarTerminatingTls } from '../istio/sidecar-tls.js';
 import { mtlsText, nameList, objectName, portModeText, workloadName } from './describe.js';
 import { changeAt, levelWorkloads, modeField, peerAuthenticationReview } from './mtls-changes.js';
 import { defineRule, type Finding, type RuleContext, type Subject } from './types.js';
@@ -15,12 +15,13 @@ export const mg401 = defineRule({
   id: 'MG401',
   kinds: ['Sidecar', 'PeerAuthentication'],
   severity: 'deny',
-  summary: 'Sidecar ingress TLS on a port whose effective PeerAuthentication mode is not DISABLE: Istio ignores the TLS settings (judged on the Sidecar and on PeerAuthentication changes; a DELETE is warned).',
+  summary:
+    'Sidecar ingress TLS on a port whose effective PeerAuthentication mode is not DISABLE: Istio ignores the TLS settings (judged on the Sidecar and on PeerAuthentication changes; a DELETE is warned, and so is deleting the Sidecar a DISABLE port relies on).',
   needsCluster: true,
   operations: ['CREATE', 'UPDATE', 'DELETE'],
   check(subject, context) {
     if (subject.kind === 'PeerAuthentication') return peerAuthenticationSide(subject as Subject<'PeerAuthentication'>, context);
-    return subject.operation === 'DELETE' ? [] : sidecarSide(subject as Subject<'Sidecar'>, context);
+    return subject.operation === 'DELETE' ? sidecarDeleted(subject as Subject<'Sidecar'>, context) : sidecarSide(subject as Subject<'Sidecar'>, context);
   },
 });
 
@@ -42,6 +43,38 @@ function sidecarSide({ object, namespace }: Subject<'Sidecar'>, { view, rootName
       ? `Add a PeerAuthentication with selector.matchLabels {${selector}} and portLevelMtls: {"${port}": {mode: DISABLE}}.`
       : `Add a PeerAuthentication for these workloads (with a selector) and portLevelMtls: {"${port}": {mode: DISABLE}}.`;
     return [{ rule: 'MG401', severity: 'deny', path, message: `this Sidecar terminates TLS on port ${port}, but ${nameList(wrong)}, ${CONSEQUENCE} ${fix}` }];
+  });
+}
+
+/**
+ * A Sidecar deleted from under the DISABLE it pairs with: the port keeps accepting only plaintext and
+ * nothing terminates TLS there any more (unless the Sidecar Istio picks next does).
+ */
+function sidecarDeleted({ object, namespace }: Subject<'Sidecar'>, { view, rootNamespace }: RuleContext): Finding[] {
+  const sidecar = reviewedPolicy('Sidecar', object, namespace);
+  const listeners = ingressTlsListeners(sidecar);
+  if (listeners.length === 0) return [];
+  const after = view.withChange(pendingChange(sidecar, 'DELETE'));
+  const workloads = workloadsInScope(view, sidecar, rootNamespace).filter((w) => {
+    const applied = w.sidecar ? sidecarOf(view, w, rootNamespace) : undefined;
+    return applied?.namespace === sidecar.namespace && applied.name === sidecar.name;
+  });
+  return listeners.flatMap(({ path, port }): Finding[] => {
+    const plaintext = workloads.flatMap((workload) => {
+      const mtls = view.effectiveMtls(workload, port);
+      return mtls.mode === 'DISABLE' && !sidecarTerminatingTls(after, workload, port, rootNamespace) ? [portModeText(workload, port, mtls)] : [];
+    });
+    if (plaintext.length === 0) return [];
+    return [{
+      rule: 'MG401',
+      severity: 'warn',
+      path,
+      message:
+        `deleting this Sidecar removes the TLS it terminates on port ${port}, and ${nameList(plaintext)}: the port then serves plaintext with ` +
+        `no TLS at all, so clients that originate TLS to it fail the handshake and everything else reaches it unencrypted and ` +
+        `unauthenticated. Change the PeerAuthentication's DISABLE for port ${port} first (STRICT or PERMISSIVE gives the port Istio's ` +
+        `mutual TLS back), or keep this Sidecar.`,
+    }];
   });
 }
 

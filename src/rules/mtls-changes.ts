@@ -151,9 +151,21 @@ export function mtlsChanges(review: PeerAuthenticationReview): MtlsChange[] {
   return known;
 }
 
+/**
+ * `mtlsChanges` without the level change's ports unless `wanted` says that level change matters: a rule
+ * that looks for one kind of move skips a namespace- or mesh-wide move of another kind unvisited.
+ */
+export function mtlsChangesIf(review: PeerAuthenticationReview, wanted: (level: LevelChange) => boolean): MtlsChange[] {
+  return review.level && !wanted(review.level) ? changesOfWorkloads(review, review.workloads) : mtlsChanges(review);
+}
+
 function computeChanges(review: PeerAuthenticationReview): MtlsChange[] {
+  return changesOfWorkloads(review, [...review.workloads, ...levelWorkloads(review)]);
+}
+
+function changesOfWorkloads(review: PeerAuthenticationReview, workloads: Iterable<WorkloadInfo>): MtlsChange[] {
   const changes: MtlsChange[] = [];
-  for (const workload of [...review.workloads, ...levelWorkloads(review)]) {
+  for (const workload of workloads) {
     for (const port of mtlsPorts(review.before.workloadFacts(workload))) {
       const change = changeAt(review, workload, port);
       if (change) changes.push(change);

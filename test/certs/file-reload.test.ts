@@ -1,39 +1,14 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { FileCertificateSource } from '../../src/certs/file-source.js';
-import { defaultRegistry } from '../../src/rules/catalog.js';
-import { Metrics } from '../../src/server/metrics.js';
-import { serve } from '../../src/server/serve.js';
-import { validateSettings } from '../../src/settings.js';
 import { eventually } from '../helpers/eventually.js';
 import { capturedReview } from '../helpers/fixtures.js';
-import { capturingLogger } from '../helpers/log-capture.js';
-import { quickCertificates, writeServingFiles, type QuickCertificates } from '../helpers/quick-certs.js';
+import { serveCertificateFiles } from '../helpers/https-server.js';
+import { mountLikeKubelet, quickCertificates, writeServingFiles, type QuickCertificates } from '../helpers/quick-certs.js';
 import { postJson } from '../helpers/tls-client.js';
-
-/**
- * Kubernetes' atomic writer: tls.crt and tls.key are symlinks through `..data`, which is swapped to a
- * new directory with one rename, so readers never see a half-updated pair.
- */
-function mountLikeKubelet(dir: string) {
-  let generation = 0;
-  const publish = (files: { certPem: string; keyPem: string }) => {
-    const target = `..${++generation}`;
-    writeServingFiles(join(dir, target), files);
-    symlinkSync(target, join(dir, '..data_tmp'));
-    renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-  };
-  return {
-    publish(files: { certPem: string; keyPem: string }) {
-      publish(files);
-      if (generation === 1) for (const name of ['tls.crt', 'tls.key']) symlinkSync(join('..data', name), join(dir, name));
-    },
-  };
-}
 
 t.test('changed certificate files are served to new connections; open connections keep working', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'meshguard-reload-'));
@@ -42,11 +17,8 @@ t.test('changed certificate files are served to new connections; open connection
   const [first, second, third] = [quickCertificates(), quickCertificates(), quickCertificates()] as [QuickCertificates, QuickCertificates, QuickCertificates];
   mount.publish(first);
 
-  const { logger, lines } = capturingLogger();
-  const metrics = new Metrics({ processMetrics: false });
-  const registry = defaultRegistry();
-  const settings = validateSettings({ server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } }, new Set(registry.all().map((r) => r.id)));
-  const server = await serve({ settings, registry, logger, metrics, certificates: new FileCertificateSource(dir, logger, metrics, 25) });
+  const { started, metrics, logLines: lines } = serveCertificateFiles(dir);
+  const server = await started;
   t.teardown(() => server.close());
 
   const url = `${server.admissionUrl}/validate`;
@@ -76,11 +48,7 @@ t.test('changed certificate files are served to new connections; open connection
 t.test('without readable certificate files the server waits, says why, and starts once they appear', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'meshguard-wait-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const { logger, lines } = capturingLogger();
-  const metrics = new Metrics({ processMetrics: false });
-  const registry = defaultRegistry();
-  const settings = validateSettings({ server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } }, new Set(registry.all().map((r) => r.id)));
-  const starting = serve({ settings, registry, logger, metrics, certificates: new FileCertificateSource(dir, logger, metrics, 25) });
+  const { started: starting, logLines: lines } = serveCertificateFiles(dir);
   await eventually(() => lines.find((l) => l.msg === 'no valid serving certificate yet; not ready until there is one'));
   const certificates = quickCertificates();
   writeServingFiles(dir, certificates);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../src/k8s/types.js';
-import { watchedResources } from '../../src/cluster/resources.js';
+import { CLUSTER_VIEW_RBAC } from '../../src/cluster/rbac.js';
 import { defaultRegistry } from '../../src/rules/catalog.js';
 import { validateSettings } from '../../src/settings.js';
 import { CHART_DIR, helm, helmTemplate } from '../helpers/helm.js';
@@ -35,9 +35,9 @@ const roleRules = (objects: Obj[], kind: string, name: string) => find(objects, 
 const EXCLUDED = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'kube-node-lease', 'meshguard'] }] };
 /** The read access the live ClusterView needs (its informers), cluster-wide. */
 const CLUSTER_VIEW_RULES: Rule[] = [
-  { apiGroups: [''], resources: ['namespaces', 'pods', 'services', 'serviceaccounts'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['security.istio.io'], resources: ['peerauthentications', 'authorizationpolicies', 'requestauthentications'], verbs: ['get', 'list', 'watch'] },
-  { apiGroups: ['networking.istio.io'], resources: ['destinationrules', 'sidecars'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['namespaces', 'pods', 'services', 'serviceaccounts'], verbs: ['list', 'watch'] },
+  { apiGroups: ['security.istio.io'], resources: ['peerauthentications', 'authorizationpolicies', 'requestauthentications'], verbs: ['list', 'watch'] },
+  { apiGroups: ['networking.istio.io'], resources: ['destinationrules', 'sidecars'], verbs: ['list', 'watch'] },
 ];
 
 const defaults = render();
@@ -104,22 +104,22 @@ t.test('the ClusterRole grants exactly the ClusterView reads plus get/patch on i
   t.match(find(defaults, 'ClusterRoleBinding'), { roleRef: { kind: 'ClusterRole', name: 'meshguard' }, subjects: [{ kind: 'ServiceAccount', name: 'meshguard', namespace: 'meshguard' }] });
 });
 
-t.test('every resource the live ClusterView watches is granted get/list/watch where it watches it', async (t) => {
-  for (const resource of watchedResources('istio-system')) {
-    const [kind, name] = resource.namespace ? ['Role', 'meshguard-istiod'] : ['ClusterRole', 'meshguard'];
+t.test('every resource of CLUSTER_VIEW_RBAC is granted its verbs where the live ClusterView reads it', async (t) => {
+  for (const { apiGroup, resource, verbs, scope } of CLUSTER_VIEW_RBAC) {
+    const [kind, name] = scope === 'rootNamespace' ? ['Role', 'meshguard-istiod'] : ['ClusterRole', 'meshguard'];
     const rules = roleRules(defaults, kind, name);
     t.ok(
-      rules.some((r) => r.apiGroups.includes(resource.group) && r.resources.includes(resource.name) && ['get', 'list', 'watch'].every((v) => r.verbs.includes(v))),
-      `${resource.group || 'core'}/${resource.name} in the ${kind}`,
+      rules.some((r) => r.apiGroups.includes(apiGroup) && r.resources.includes(resource) && verbs.every((v) => r.verbs.includes(v))),
+      `${apiGroup || 'core'}/${resource} in the ${kind}`,
     );
-    if (resource.namespace) t.equal(find(defaults, kind, name).metadata?.namespace, resource.namespace);
+    if (scope === 'rootNamespace') t.equal(find(defaults, kind, name).metadata?.namespace, 'istio-system');
   }
 });
 
 t.test('deployments are read only in Istio\'s root namespace', async (t) => {
   const role = find(defaults, 'Role', 'meshguard-istiod');
   t.equal(role.metadata?.namespace, 'istio-system');
-  t.same(role.rules, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch'] }]);
+  t.same(role.rules, [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['list', 'watch'] }]);
   t.equal(find(render({ settings: { rootNamespace: 'mesh-root' } }), 'Role', 'meshguard-istiod').metadata?.namespace, 'mesh-root');
 });
 
@@ -128,7 +128,7 @@ t.test('Secrets: only its own certificate Secret by name, create in its own name
   t.equal(role.metadata?.namespace, 'meshguard');
   t.same(role.rules, [
     { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-    { apiGroups: [''], resources: ['secrets'], resourceNames: ['meshguard-certs'], verbs: ['get', 'update', 'patch'] },
+    { apiGroups: [''], resources: ['secrets'], resourceNames: ['meshguard-certs'], verbs: ['get', 'update'] },
   ]);
   for (const mode of [defaults, render({ certificates: { mode: 'cert-manager' } })]) {
     for (const object of mode.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')) {

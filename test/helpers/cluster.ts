@@ -20,6 +20,8 @@ export interface DeploymentOptions {
   serviceAccount?: string;
   /** Pod template labels beyond `app`. */
   labels?: Labels;
+  /** Pod template annotations. */
+  annotations?: Labels;
 }
 
 /** A Deployment whose pods carry `app: <name>`; sidecar or not follows the namespace's labels (or `sidecar.istio.io/inject`). */
@@ -33,7 +35,7 @@ export function deployment(ns: string, name: string, options: DeploymentOptions 
       replicas: options.replicas ?? 1,
       selector: { matchLabels: { app: name } },
       template: {
-        metadata: { labels: { app: name, ...options.labels } },
+        metadata: { labels: { app: name, ...options.labels }, annotations: options.annotations },
         spec: { serviceAccountName: options.serviceAccount, containers: [{ name: 'app', image: 'example/app', ports }] },
       },
     },

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { KubeObject } from '../../src/k8s/types.js';
 
 /**
@@ -9,6 +10,8 @@ import type { KubeObject } from '../../src/k8s/types.js';
  * `labelSelector` (equality), `limit`/`continue` pagination, and `watch=true` from a resourceVersion:
  * ADDED/MODIFIED/DELETED events replayed from history then streamed live, a 410 Gone (ERROR event)
  * for a resourceVersion older than the last compaction, and connections the test can end or drop.
+ * Single objects: GET by name (404), POST to the collection (409 when it exists), PUT on
+ * `metadata.resourceVersion` (409 when stale) and PATCH with a JSON Patch (422 when a `test` fails).
  * Objects are stored by group and plural, so every version of a kind sees the same objects.
  */
 export interface FakeApiServer {
@@ -29,6 +32,8 @@ export interface FakeApiServer {
   failRequests(pathPrefix: string, status: number, times?: number): void;
   /** Requests received, in order (`GET /api/v1/pods?limit=500`). */
   readonly requests: string[];
+  /** The stored object, or undefined. */
+  get(object: KubeObject, options?: { plural?: string }): KubeObject | undefined;
   openWatches(): number;
   close(): Promise<void>;
 }
@@ -57,6 +62,10 @@ interface Collection {
   namespace?: string;
 }
 
+interface Target extends Collection {
+  name?: string;
+}
+
 export async function startFakeApiServer(): Promise<FakeApiServer> {
   let version = 1;
   let compactedAt = 0;
@@ -77,16 +86,16 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     for (const watcher of watchers) if (visible(watcher, event.object) && watcher.collection === event.collection) send(watcher.response, event.type, event.object);
   };
 
-  const change = (type: Event['type'], object: KubeObject, options: { notify?: boolean; plural?: string }) => {
-    const collection = collectionOf(object, options.plural);
-    const key = `${object.metadata?.namespace ?? ''}/${object.metadata?.name}`;
+  const change = (type: Event['type'], collection: string, object: KubeObject, notify = true): KubeObject => {
+    const key = keyOf(object);
     const stamped = { ...object, metadata: { ...object.metadata, resourceVersion: String(++version) } };
     if (type === 'DELETED') store(collection).delete(key);
     else store(collection).set(key, { key, object: stamped });
-    if (options.notify !== false) publish({ version, type, collection, object: stamped });
+    if (notify) publish({ version, type, collection, object: stamped });
+    return stamped;
   };
 
-  const handle = (request: IncomingMessage, response: ServerResponse) => {
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://fake');
     requests.push(`${request.method} ${url.pathname}${url.search}`);
     const failure = failures.find((f) => url.pathname.startsWith(f.prefix) && f.times > 0);
@@ -95,7 +104,8 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       return status(response, failure.status, 'injected failure');
     }
     const target = parsePath(url.pathname);
-    if (!target || request.method !== 'GET') return status(response, 404, `no route for ${request.method} ${url.pathname}`);
+    if (!target) return status(response, 404, `no route for ${request.method} ${url.pathname}`);
+    if (target.name !== undefined || request.method !== 'GET') return single(request, target, response);
     const selector = parseSelector(url.searchParams.get('labelSelector'));
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') return watch(target, selector, url, response);
 
@@ -110,6 +120,37 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       metadata: { resourceVersion: String(version), ...(next ? { continue: next } : {}) },
       items: items.slice(offset, offset + limit),
     });
+  };
+
+  /** GET, PUT and PATCH of one object by name, POST of a new one to its collection. */
+  const single = async (request: IncomingMessage, target: Target, response: ServerResponse) => {
+    const objects = store(target.collection);
+    const body = request.method === 'GET' ? undefined : await readBody(request);
+    if (request.method === 'POST' && target.name === undefined) {
+      const object = body as KubeObject;
+      const created = { ...object, metadata: { ...object.metadata, namespace: target.namespace } };
+      if (objects.has(keyOf(created))) return status(response, 409, `${target.collection} "${created.metadata?.name}" already exists`);
+      return json(response, 201, change('ADDED', target.collection, created));
+    }
+    const stored = objects.get(`${target.namespace ?? ''}/${target.name}`)?.object;
+    if (!stored) return status(response, 404, `${target.collection} "${target.name}" not found`);
+    if (request.method === 'GET') return json(response, 200, stored);
+    if (request.method === 'PUT') {
+      const object = body as KubeObject;
+      const expected = object.metadata?.resourceVersion;
+      if (expected !== undefined && expected !== stored.metadata?.resourceVersion) return status(response, 409, 'the object has been modified');
+      return json(response, 200, change('MODIFIED', target.collection, object));
+    }
+    if (request.method === 'PATCH' && request.headers['content-type']?.startsWith('application/json-patch+json')) {
+      let patched: KubeObject;
+      try {
+        patched = fastJsonPatch.applyPatch(structuredClone(stored), body as Operation[], true, false).newDocument;
+      } catch (error) {
+        return status(response, 422, `the patch does not apply: ${(error as Error).message}`);
+      }
+      return json(response, 200, change('MODIFIED', target.collection, patched));
+    }
+    return status(response, 405, `${request.method} ${request.headers['content-type'] ?? ''} is not supported here`);
   };
 
   const watch = (target: Collection, selector: Record<string, string>, url: URL, response: ServerResponse) => {
@@ -128,7 +169,7 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
     response.on('close', () => watchers.delete(watcher));
   };
 
-  const server: Server = createServer(handle);
+  const server: Server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -146,11 +187,14 @@ export async function startFakeApiServer(): Promise<FakeApiServer> {
       return kubeConfig;
     },
     apply(object, options = {}) {
-      const exists = store(collectionOf(object, options.plural)).has(`${object.metadata?.namespace ?? ''}/${object.metadata?.name}`);
-      change(exists ? 'MODIFIED' : 'ADDED', object, options);
+      const collection = collectionOf(object, options.plural);
+      change(store(collection).has(keyOf(object)) ? 'MODIFIED' : 'ADDED', collection, object, options.notify);
     },
     remove(object, options = {}) {
-      change('DELETED', object, options);
+      change('DELETED', collectionOf(object, options.plural), object, options.notify);
+    },
+    get(object, options = {}) {
+      return store(collectionOf(object, options.plural)).get(keyOf(object))?.object;
     },
     compact() {
       compactedAt = ++version;
@@ -183,12 +227,21 @@ function collectionOf(object: KubeObject, plural?: string): string {
   return `${group}/${plural ?? (kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`)}`;
 }
 
-function parsePath(path: string): Collection | undefined {
-  const core = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/([^/]+)$/.exec(path);
-  if (core) return { collection: `/${core[2]}`, namespace: core[1] };
-  const named = /^\/apis\/([^/]+)\/[^/]+(?:\/namespaces\/([^/]+))?\/([^/]+)$/.exec(path);
-  if (named) return { collection: `${named[1]}/${named[3]}`, namespace: named[2] };
+const keyOf = (object: KubeObject) => `${object.metadata?.namespace ?? ''}/${object.metadata?.name}`;
+
+/** `/api/v1/pods`, `/api/v1/namespaces/<ns>/secrets/<name>`, `/apis/<group>/<version>[/namespaces/<ns>]/<plural>[/<name>]`. */
+function parsePath(path: string): Target | undefined {
+  const core = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (core) return { collection: `/${core[2]}`, namespace: core[1], name: core[3] };
+  const named = /^\/apis\/([^/]+)\/[^/]+(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+  if (named) return { collection: `${named[1]}/${named[3]}`, namespace: named[2], name: named[4] };
   return undefined;
+}
+
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
 function parseSelector(selector: string | null): Record<string, string> {

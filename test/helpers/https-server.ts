@@ -3,9 +3,11 @@ import { request as httpsRequest, Agent } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileCertificateSource } from '../../src/certs/file-source.js';
 import { writeCertificateFiles } from '../../src/certs/files.js';
 import type { ClusterView } from '../../src/cluster/view.js';
 import { defaultRegistry } from '../../src/rules/catalog.js';
+import { Metrics } from '../../src/server/metrics.js';
 import { serve, type RunningServer } from '../../src/server/serve.js';
 import { validateSettings, type Settings } from '../../src/settings.js';
 import { capturingLogger } from './log-capture.js';
@@ -76,6 +78,26 @@ export async function startTestServer(options: { settings?: Record<string, unkno
       if (leaks.length > 0) throw new Error(`the server logged credential material:\n${leaks.join('\n')}`);
     },
   };
+}
+
+export interface CertificateFilesServer {
+  /** Resolves once a valid pair was read and the admission listener is up. */
+  started: Promise<RunningServer>;
+  metrics: Metrics;
+  logLines: Array<Record<string, unknown>>;
+}
+
+/**
+ * The real webhook serving tls.crt and tls.key from `dir` (the cert-manager and secret modes),
+ * re-reading them every `intervalMs` instead of every 10 s.
+ */
+export function serveCertificateFiles(dir: string, intervalMs = 25): CertificateFilesServer {
+  const { logger, lines: logLines } = capturingLogger();
+  const metrics = new Metrics({ processMetrics: false });
+  const registry = defaultRegistry();
+  const settings = validateSettings({ server: { host: '127.0.0.1', admissionPort: 0, healthPort: 0, certDir: dir } }, new Set(registry.all().map((r) => r.id)));
+  const started = serve({ settings, registry, logger, metrics, certificates: new FileCertificateSource(dir, logger, metrics, intervalMs) });
+  return { started, metrics, logLines };
 }
 
 type RequestFn = typeof httpsRequest | typeof httpRequest;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCertificateAuthority, issueServingCertificate, servingNames } from '../../src/certs/generate.js';
 
@@ -23,4 +23,24 @@ export function writeServingFiles(dir: string, { certPem, keyPem }: { certPem: s
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'tls.crt'), certPem);
   writeFileSync(join(dir, 'tls.key'), keyPem, { mode: 0o600 });
+}
+
+/**
+ * Kubernetes' atomic writer: tls.crt and tls.key are symlinks through `..data`, which is swapped to a
+ * new directory with one rename, so readers never see a half-updated pair.
+ */
+export function mountLikeKubelet(dir: string) {
+  let generation = 0;
+  const publish = (files: { certPem: string; keyPem: string }) => {
+    const target = `..${++generation}`;
+    writeServingFiles(join(dir, target), files);
+    symlinkSync(target, join(dir, '..data_tmp'));
+    renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+  };
+  return {
+    publish(files: { certPem: string; keyPem: string }) {
+      publish(files);
+      if (generation === 1) for (const name of ['tls.crt', 'tls.key']) symlinkSync(join('..data', name), join(dir, name));
+    },
+  };
 }

@@ -97,6 +97,13 @@ t.test('MG403 does not ask to restart pods that already carry the mounts', async
   t.same(checkSidecar(httpbinObject, view), []);
 });
 
+t.test('MG403 counts every path of a volume that a list-form userVolumeMount mounts twice', async (t) => {
+  const object = structuredClone(httpbinObject);
+  object.metadata!.annotations = {};
+  const mounts = '[{"name":"certs","mountPath":"/etc/istio/tls-certs"},{"name":"certs","mountPath":"/etc/istio/tls-ca-certs"}]';
+  t.same(checkSidecar(object, istioView({ workloads: [workload('Deployment/httpbin', { 'sidecar.istio.io/userVolumeMount': mounts })] })), []);
+});
+
 t.test('MG403 reports an unusable Secret name and a file inside an Istio directory', async (t) => {
   const object = structuredClone(httpbinObject);
   object.metadata!.annotations!['meshguard.io/ca-secret'] = 'Bad_Name';

@@ -5,6 +5,7 @@ import type { PlannedVolume } from '../../src/mutation/plan.js';
 import { MalformedAnnotation, readUserEntries } from '../../src/mutation/user-volumes.js';
 
 const VOLUME = 'sidecar.istio.io/userVolume';
+const MOUNT = 'sidecar.istio.io/userVolumeMount';
 const planned: PlannedVolume[] = [
   { name: 'meshguard-etc-certs', mountPath: '/etc/certs', volume: { secret: { secretName: 'certs' } }, origins: ['Sidecar demo/x'] },
 ];
@@ -12,7 +13,29 @@ const planned: PlannedVolume[] = [
 t.test('userVolume is read by map key and by list entry name, like Istio\'s injection template', async (t) => {
   t.same([...readUserEntries({ [VOLUME]: '{"a":{"emptyDir":{}}}' }, VOLUME).entries], [['a', { emptyDir: {} }]]);
   t.same([...readUserEntries({ [VOLUME]: '[{"name":"b","emptyDir":{}}]' }, VOLUME).entries], [['b', { emptyDir: {} }]]);
-  t.same(readUserEntries({}, VOLUME), { entries: new Map(), present: false });
+  t.same(readUserEntries({}, VOLUME), { entries: new Map(), written: [], present: false });
+});
+
+t.test('MG501 appends to a list-form userVolumeMount that mounts one volume at two paths, keeping both mounts', async (t) => {
+  const mounts = '[{"name":"cache","mountPath":"/var/cache"},{"name":"cache","mountPath":"/var/cache-copy"}]';
+  t.same(mergeVolumes({ [MOUNT]: mounts }, planned).patch, [
+    { op: 'add', path: '/metadata/annotations/sidecar.istio.io~1userVolume', value: '{"meshguard-etc-certs":{"secret":{"secretName":"certs"}}}' },
+    {
+      op: 'replace',
+      path: '/metadata/annotations/sidecar.istio.io~1userVolumeMount',
+      value:
+        '[{"name":"cache","mountPath":"/var/cache"},{"name":"cache","mountPath":"/var/cache-copy"},{"name":"meshguard-etc-certs","mountPath":"/etc/certs","readOnly":true}]',
+    },
+  ]);
+});
+
+t.test('MG501 rewrites a list-form userVolumeMount without repeated names as the equivalent map', async (t) => {
+  const mounts = '[{"name":"cache","mountPath":"/var/cache"}]';
+  t.same(mergeVolumes({ [MOUNT]: mounts }, planned).patch[1], {
+    op: 'replace',
+    path: '/metadata/annotations/sidecar.istio.io~1userVolumeMount',
+    value: '{"cache":{"mountPath":"/var/cache"},"meshguard-etc-certs":{"mountPath":"/etc/certs","readOnly":true}}',
+  });
 });
 
 t.test('userVolume that Istio cannot read is reported with the reason', async (t) => {
@@ -33,7 +56,7 @@ t.test('userVolume that Istio cannot read is reported with the reason', async (t
 t.test('MG501 merge never throws on arbitrary annotation text, and a merged result merges to no patch', async (t) => {
   fc.assert(
     fc.property(fc.oneof(fc.string(), fc.json()), fc.oneof(fc.string(), fc.json()), (volume, mount) => {
-      const annotations = { [VOLUME]: volume, 'sidecar.istio.io/userVolumeMount': mount };
+      const annotations = { [VOLUME]: volume, [MOUNT]: mount };
       const result = mergeVolumes(annotations, planned);
       if (result.patch.length === 0) return;
       const after: Record<string, string> = { ...annotations };

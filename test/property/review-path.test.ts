@@ -15,16 +15,12 @@ import { validateSettings } from '../../src/settings.js';
 import { secretLeaks } from '../helpers/secret-scan.js';
 import { applyPatch, decodePatch, wellFormedProblems } from './invariants.js';
 import { ISTIO_KINDS, PLANTED_SECRETS, reviewsOf } from './objects.js';
+import { propertyRunOptions } from './run-options.js';
 import { nearValid } from './schema-arbitrary.js';
 
-/**
- * Generated reviews through the whole review path (decode, shape check, every rule, settings, response).
- * `npm test` runs a bounded number per property; `npm run test:property` runs many more
- * (PROPERTY_RUNS), and PROPERTY_SEED replays a failure that fast-check reported.
- */
-const numRuns = Number(process.env.PROPERTY_RUNS ?? 150);
-const seed = process.env.PROPERTY_SEED === undefined ? undefined : Number(process.env.PROPERTY_SEED);
-const runOptions = { numRuns, ...(seed === undefined ? {} : { seed }) };
+/** Generated reviews through the whole review path (decode, shape check, every rule, settings, response). */
+const runOptions = propertyRunOptions(150);
+const { numRuns } = runOptions;
 
 const registry = defaultRegistry();
 const knownRules = new Set(registry.all().map((rule) => rule.id));

@@ -85,3 +85,18 @@ t.test('MG402 admits ingress TLS when istiod enables it, or when istiod is not v
   t.same(review(mg402, sidecar, { view: view([...world, istiod([{ name: 'ENABLE_TLS_ON_SIDECAR_INGRESS', value: 'true' }])]) }), []);
   t.same(review(mg402, sidecar, { view: view(world) }), [], 'unknown: no finding');
 });
+
+t.test('MG401 warns when deleting the Sidecar whose TLS a port-level DISABLE pairs with, naming the PeerAuthentication', async (t) => {
+  t.same(lines(review(mg401, sidecar, { view: view([...world, portDisable, sidecar]), operation: 'DELETE' })), [
+    '[MG401] warn spec.ingress[0].tls: deleting this Sidecar removes the TLS it terminates on port 9080, and Deployment/httpbin in test ' +
+      '(port 9080) is DISABLE (PeerAuthentication test/httpbin, portLevelMtls): the port then serves plaintext with no TLS at all, so clients ' +
+      'that originate TLS to it fail the handshake and everything else reaches it unencrypted and unauthenticated. Change the ' +
+      "PeerAuthentication's DISABLE for port 9080 first (STRICT or PERMISSIVE gives the port Istio's mutual TLS back), or keep this Sidecar.",
+  ]);
+});
+
+t.test('MG401 admits deleting a Sidecar whose TLS never applied, or whose port another Sidecar still terminates TLS on', async (t) => {
+  t.same(review(mg401, sidecar, { view: view([...world, sidecar]), operation: 'DELETE' }), [], 'the port is STRICT: the tls was ignored anyway');
+  const namespaceSidecar = istio('Sidecar', 'test', 'default', { ingress: [{ port: { number: 9080, protocol: 'HTTPS', name: 'external' }, defaultEndpoint: '0.0.0.0:80', tls }] }, '2024-01-01T00:00:00Z');
+  t.same(review(mg401, sidecar, { view: view([...world, portDisable, sidecar, namespaceSidecar]), operation: 'DELETE' }), [], 'the namespace Sidecar takes over');
+});
