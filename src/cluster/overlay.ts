@@ -21,6 +21,7 @@ export class OverlayView implements ClusterView {
   private readonly upserted: PolicyObject<IstioKind> | undefined;
   /** The view answers one request, synchronously, so the base cannot change under these. */
   private readonly mergedSelecting = new Map<WorkloadInfo, ReadonlyArray<PolicyObject<IstioKind>>>();
+  private mergedPolicies: ReadonlyArray<PolicyObject<IstioKind>> | undefined;
 
   constructor(
     private readonly base: ClusterView,
@@ -91,12 +92,16 @@ export class OverlayView implements ClusterView {
     return this.base.servicesForHost(host, fromNamespace);
   }
 
+  /** Merged once: effectiveMtls asks for the namespace's and the root namespace's policies on every port. */
   policies<K extends IstioKind>(kind: K, namespace: string): ReadonlyArray<PolicyObject<K>> {
     const base = this.base.policies(kind, namespace);
     if (kind !== this.kind || namespace !== this.namespaceOfChange) return base;
-    const merged = this.withoutChanged(base);
-    if (this.upserted) insertOrdered(merged, this.upserted as PolicyObject<K>);
-    return merged;
+    if (!this.mergedPolicies) {
+      const merged = this.withoutChanged(base);
+      if (this.upserted) insertOrdered(merged, this.upserted as PolicyObject<K>);
+      this.mergedPolicies = merged;
+    }
+    return this.mergedPolicies as ReadonlyArray<PolicyObject<K>>;
   }
 
   /** Merged once per workload: effectiveMtls asks again for every port. */
