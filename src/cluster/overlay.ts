@@ -2,7 +2,7 @@ import { destinationRuleReaches, effectiveDestinationRules, orderDestinationRule
 import { selectorMatches } from './label-index.js';
 import { MeshTally, contributionOf, type MeshCount } from './mesh-tally.js';
 import type { EffectiveMtls, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
-import { composeEffectiveMtls } from './mtls.js';
+import { composeEffectiveMtls, namespaceLevelMtls } from './mtls.js';
 import { matchesOnJwt } from '../istio/identity-conditions.js';
 import { NamespaceCounter, type NamespaceCounts } from './namespace-counter.js';
 import { insertOrdered, policySelector } from './policy-order.js';
@@ -22,6 +22,7 @@ export class OverlayView implements ClusterView {
   /** The view answers one request, synchronously, so the base cannot change under these. */
   private readonly mergedSelecting = new Map<WorkloadInfo, ReadonlyArray<PolicyObject<IstioKind>>>();
   private mergedPolicies: ReadonlyArray<PolicyObject<IstioKind>> | undefined;
+  private readonly namespaceModes = new Map<string, EffectiveMtls>();
 
   constructor(
     private readonly base: ClusterView,
@@ -132,7 +133,9 @@ export class OverlayView implements ClusterView {
 
   effectiveMtls(workload: WorkloadInfo, port: number): EffectiveMtls {
     if (this.kind !== 'PeerAuthentication' || !this.reaches(workload)) return this.base.effectiveMtls(workload, port);
-    return composeEffectiveMtls(this, this.rootNamespace, workload, port);
+    let inherited = this.namespaceModes.get(workload.namespace);
+    if (!inherited) this.namespaceModes.set(workload.namespace, (inherited = namespaceLevelMtls(this, this.rootNamespace, workload.namespace)));
+    return composeEffectiveMtls(this, this.rootNamespace, workload, port, inherited);
   }
 
   tlsOnSidecarIngressEnabled(): boolean | undefined {

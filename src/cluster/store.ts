@@ -4,7 +4,7 @@ import { matchesOnJwt } from '../istio/identity-conditions.js';
 import { LabelIndex, SelectorIndex, isEmptySelector } from './label-index.js';
 import { MeshTally, contributionOf, type MeshCount } from './mesh-tally.js';
 import type { EffectiveMtls, Labels, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
-import { composeEffectiveMtls } from './mtls.js';
+import { composeEffectiveMtls, namespaceLevelMtls } from './mtls.js';
 import { NamespaceCounter, type NamespaceCounts } from './namespace-counter.js';
 import { OverlayView } from './overlay.js';
 import { comparePolicies, insertOrdered, policySelector } from './policy-order.js';
@@ -50,6 +50,8 @@ export class ClusterStore implements ClusterView {
   private readonly facts = new Map<WorkloadInfo, WorkloadFacts>();
   private readonly tally = new MeshTally();
   private readonly jwtPolicies = new NamespaceCounter();
+  /** `namespaceLevelMtls` per namespace, forgotten whenever a PeerAuthentication changes. */
+  private readonly namespaceModes = new Map<string, EffectiveMtls>();
   /** The facts are derived from the indexes themselves, never from earlier facts. */
   private readonly factSources: FactSources = {
     servicesSelecting: (workload) => this.servicesSelecting(workload),
@@ -130,6 +132,7 @@ export class ClusterStore implements ClusterView {
     entry.selectors.add(policy, policySelector(policy));
     if (policy.kind === 'DestinationRule') getOrCreate(this.rulesByHost, destinationRuleHost(policy as DestinationRule), () => new Set()).add(policy as DestinationRule);
     this.countJwtPolicy(policy, 1);
+    if (policy.kind === 'PeerAuthentication') this.namespaceModes.clear();
     this.refreshReachedBy(policy);
   }
 
@@ -148,6 +151,7 @@ export class ClusterStore implements ClusterView {
       if (rules?.size === 0) this.rulesByHost.delete(host);
     }
     this.countJwtPolicy(old, -1);
+    if (kind === 'PeerAuthentication') this.namespaceModes.clear();
     this.refreshReachedBy(old);
   }
 
@@ -280,7 +284,9 @@ export class ClusterStore implements ClusterView {
   }
 
   effectiveMtls(workload: WorkloadInfo, port: number): EffectiveMtls {
-    return composeEffectiveMtls(this, this.rootNamespace, workload, port);
+    let inherited = this.namespaceModes.get(workload.namespace);
+    if (!inherited) this.namespaceModes.set(workload.namespace, (inherited = namespaceLevelMtls(this, this.rootNamespace, workload.namespace)));
+    return composeEffectiveMtls(this, this.rootNamespace, workload, port, inherited);
   }
 
   tlsOnSidecarIngressEnabled(): boolean | undefined {
