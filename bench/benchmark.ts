@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FILE_NAMES, writeCertificateFiles } from '../src/certs/files.js';
 import { bodyMix, distinctEntries, type MixEntry } from './body-mix.js';
-import { CLUSTER_SCENARIOS, SERVED_SCENARIO, scenarioView } from './clusters.js';
+import { CLUSTER_SCENARIOS, scenarioView, type ClusterScenario } from './clusters.js';
 import { measureEvaluation } from './evaluation-cost.js';
 import { LoadGenerator } from './load-generator.js';
 import type { LoadRun } from './load-protocol.js';
 import { freePort, startServer, type ServerProcess } from './processes.js';
-import { describeMachine, serverFigures, type BenchReport, type EvaluationRow, type MeasuredRun } from './report.js';
+import { describeMachine, serverFigures, type BenchReport, type MeasuredRun } from './report.js';
 import { checkTargets } from './targets.js';
 
 export interface BenchOptions {
@@ -20,8 +20,10 @@ export interface BenchOptions {
   warmup?: LoadRun['length'];
   /** Timed handleReview calls per review of the mix (after as many warm-up calls). */
   evaluationIterations: number;
-  /** Write V8 CPU profiles of the meshguard process into this directory. */
+  /** Write V8 CPU profiles of both server processes into this directory (meshguard.cpuprofile, floor.cpuprofile). */
   profileDir?: string;
+  /** Clusters of the in-process measurement, smallest first; meshguard is served with the last (default: every scenario). */
+  clusters?: readonly ClusterScenario[];
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -40,6 +42,9 @@ const ROOT_NAMESPACE = 'istio-system';
 /** One whole benchmark: meshguard and the floor under the same load, A B A B, then the in-process cost. */
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
   const machine = describeMachine();
+  const clusters = options.clusters ?? CLUSTER_SCENARIOS;
+  const served = clusters.at(-1);
+  if (!served) throw new Error('the benchmark needs at least one cluster scenario');
   const mix = bodyMix();
   const certDir = mkdtempSync(join(tmpdir(), 'meshguard-bench-'));
   const servers: ServerProcess[] = [];
@@ -47,8 +52,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   try {
     writeCertificateFiles({ dir: certDir, service: 'meshguard', namespace: 'meshguard', days: 1 });
     const caPem = readFileSync(join(certDir, FILE_NAMES.caCert), 'utf8');
-    const [meshguard, floor] = await Promise.all([startMeshguard(certDir, caPem, mix, options), startFloor(certDir, caPem, mix)]);
+    const [meshguard, floor] = await Promise.all([startMeshguard(certDir, caPem, mix, served, options), startFloor(certDir, caPem, mix, options)]);
     servers.push(meshguard, floor);
+    const startupPeakRss = { meshguard: meshguard.peakRssBytes(), floor: floor.peakRssBytes() };
 
     load = LoadGenerator.start();
     const requests = mix.map(({ path, body, uid }) => ({ path, body, uid }));
@@ -63,14 +69,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) runs.push(await runAgainst(server, options.run, true));
     }
-    const meshguardFigures = serverFigures(meshguard.name, runs, meshguard.peakRssBytes());
-    const floorFigures = serverFigures(floor.name, runs, floor.peakRssBytes());
+    const meshguardFigures = serverFigures(meshguard.name, runs, { startup: startupPeakRss.meshguard, overall: meshguard.peakRssBytes() });
+    const floorFigures = serverFigures(floor.name, runs, { startup: startupPeakRss.floor, overall: floor.peakRssBytes() });
     load.close();
     await Promise.all(servers.map((server) => server.stop()));
 
     const report = {
       machine,
-      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: SERVED_SCENARIO.label },
+      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: served.label },
       runs,
       meshguard: meshguardFigures,
       floor: floorFigures,
@@ -78,9 +84,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         throughput: meshguardFigures.requestsPerSecond / floorFigures.requestsPerSecond,
         p99: meshguardFigures.latency.p99 / floorFigures.latency.p99,
       },
-      ...evaluationFigures(mix, options.evaluationIterations),
+      ...evaluationFigures(mix, clusters, options.evaluationIterations),
     };
-    return { ...report, targets: checkTargets(report, SERVED_SCENARIO.pods > 0) };
+    return { ...report, targets: checkTargets(report, served.pods > 0) };
   } finally {
     load?.close();
     await Promise.all(servers.map((server) => server.stop()));
@@ -88,12 +94,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
 }
 
-async function startMeshguard(certDir: string, caPem: string, mix: readonly MixEntry[], options: BenchOptions): Promise<ServerProcess> {
+async function startMeshguard(certDir: string, caPem: string, mix: readonly MixEntry[], cluster: ClusterScenario, options: BenchOptions): Promise<ServerProcess> {
   const port = await freePort();
-  const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   return startServer({
     name: 'meshguard',
-    args: [...profile, SERVE_WITH_CLUSTER, '--cluster', SERVED_SCENARIO.name],
+    args: [...profileArgs('meshguard', options), SERVE_WITH_CLUSTER, '--cluster', cluster.name],
     env: {
       MESHGUARD_HOST: '127.0.0.1',
       MESHGUARD_ADMISSION_PORT: String(port),
@@ -108,11 +113,11 @@ async function startMeshguard(certDir: string, caPem: string, mix: readonly MixE
   });
 }
 
-async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry[]): Promise<ServerProcess> {
+async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry[], options: BenchOptions): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
     name: 'floor',
-    args: [FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
+    args: [...profileArgs('floor', options), FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
     port,
     caPem,
     probe: mix[0]!,
@@ -120,14 +125,18 @@ async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry
   });
 }
 
-function evaluationFigures(mix: readonly MixEntry[], iterations: number): { clusters: string[]; evaluation: EvaluationRow[] } {
+function profileArgs(name: string, { profileDir }: BenchOptions): string[] {
+  return profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+}
+
+function evaluationFigures(mix: readonly MixEntry[], clusters: readonly ClusterScenario[], iterations: number): Pick<BenchReport, 'clusters' | 'evaluation' | 'slowestReviews'> {
   const entries = distinctEntries(mix);
-  const perCluster = CLUSTER_SCENARIOS.map((scenario) => measureEvaluation(entries, scenarioView(scenario, ROOT_NAMESPACE), iterations));
-  const evaluation = perCluster[0]!.map(({ kind }) => ({
+  const perCluster = clusters.map((scenario) => measureEvaluation(entries, scenarioView(scenario, ROOT_NAMESPACE), iterations));
+  const evaluation = perCluster[0]!.kinds.map(({ kind }) => ({
     kind,
-    medianMicros: perCluster.map((costs) => costs.find((cost) => cost.kind === kind)!.medianMicros),
+    medianMicros: perCluster.map((cost) => cost.kinds.find((row) => row.kind === kind)!.medianMicros),
   }));
-  return { clusters: CLUSTER_SCENARIOS.map((scenario) => scenario.label), evaluation };
+  return { clusters: clusters.map((scenario) => scenario.label), evaluation, slowestReviews: perCluster.map((cost) => cost.slowest) };
 }
 
 function describeLength(length: LoadRun['length']): string {

@@ -1,8 +1,12 @@
 import type { AdmissionReview } from '../src/admission/types.js';
 import { ruleKindOf, type RuleKind } from '../src/istio/kinds.js';
 import { capturedReview } from '../test/helpers/fixtures.js';
+import { placeInSyntheticCluster } from './mix-placement.js';
 
-/** One request of the load mix: a captured AdmissionReview, sent as the API server sends it (compact JSON). */
+/**
+ * One request of the load mix: a captured AdmissionReview moved into the synthetic cluster's namespaces
+ * (bench/mix-placement.ts), sent as the API server sends it (compact JSON).
+ */
 export interface MixEntry {
   fixture: string;
   kind: RuleKind;
@@ -64,7 +68,7 @@ export function distinctEntries(mix: readonly MixEntry[]): MixEntry[] {
 }
 
 function toEntry(item: MixItem): MixEntry {
-  const review = capturedReview(item.fixture);
+  const review = placeInSyntheticCluster(capturedReview(item.fixture));
   item.edit?.(review);
   const request = review.request;
   const kind = request && ruleKindOf(request.kind.group, request.kind.kind);

@@ -20,6 +20,8 @@ const certificate = loadServingCertificate(certDir);
 const options: ServerOptions = { key: certificate.key, cert: certificate.cert, minVersion: TLS_MIN_VERSION, keepAliveTimeout: 95_000 };
 const server = createServer(options, answer);
 server.listen(port, '127.0.0.1');
+// An orderly exit, so that a V8 CPU profile (--cpu-prof) is written.
+process.once('SIGINT', () => process.exit(0));
 
 function answer(request: IncomingMessage, response: ServerResponse): void {
   const chunks: Buffer[] = [];

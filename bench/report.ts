@@ -1,5 +1,6 @@
 import { cpus, loadavg } from 'node:os';
 import type { RuleKind } from '../src/istio/kinds.js';
+import type { ReviewCost } from './evaluation-cost.js';
 import type { LatencyFigures, LoadResult } from './load-protocol.js';
 import { totalErrors } from './load-protocol.js';
 
@@ -25,7 +26,10 @@ export interface ServerFigures {
   latency: LatencyFigures;
   errors: number;
   denied: number;
+  /** VmHWM over the whole process. */
   peakRssMb: number;
+  /** VmHWM once started and ready (the cluster loaded), before any load. */
+  startupPeakRssMb: number;
 }
 
 export interface EvaluationRow {
@@ -51,6 +55,8 @@ export interface BenchReport {
   /** Cluster scenarios of the in-process measurement, e.g. `empty`, `10,000 pods`. */
   clusters: string[];
   evaluation: EvaluationRow[];
+  /** The costliest review of the mix, per cluster (in the order of `clusters`). */
+  slowestReviews: ReviewCost[];
   targets: TargetCheck[];
 }
 
@@ -59,7 +65,7 @@ export function describeMachine(now = new Date()): Machine {
 }
 
 /** Totals of one server over its recorded runs (latency merged over those runs by the load generator). */
-export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRssBytes: number): ServerFigures {
+export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRssBytes: { startup: number; overall: number }): ServerFigures {
   const own = runs.filter((run) => run.target === name);
   const last = own.at(-1);
   if (!last) throw new Error(`no recorded run of ${name}`);
@@ -72,7 +78,8 @@ export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRs
     latency: last.cumulativeLatency,
     errors: own.reduce((sum, run) => sum + totalErrors(run.errors), 0),
     denied: own.reduce((sum, run) => sum + run.denied, 0),
-    peakRssMb: peakRssBytes / 2 ** 20,
+    peakRssMb: peakRssBytes.overall / 2 ** 20,
+    startupPeakRssMb: peakRssBytes.startup / 2 ** 20,
   };
 }
 
@@ -80,7 +87,7 @@ export function formatReport(report: BenchReport): string {
   const { machine, load } = report;
   const lines = [
     `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start`,
-    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with ${load.servedCluster}`,
+    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with the cluster "${load.servedCluster}"`,
     '',
     table(
       2,
@@ -112,12 +119,14 @@ export function formatReport(report: BenchReport): string {
     ),
     `meshguard/floor: throughput ${fixed(report.ratios.throughput, 2)}, p99 ${fixed(report.ratios.p99, 2)}, ` +
       `server CPU per review ${fixed(report.meshguard.cpuMicrosPerRequest / report.floor.cpuMicrosPerRequest, 2)}`,
+    `peak RSS when ready, before any load: meshguard ${fixed(report.meshguard.startupPeakRssMb, 0)} MB, floor ${fixed(report.floor.startupPeakRssMb, 0)} MB`,
     '',
     table(
       1,
       ['handleReview median µs', ...report.clusters, ...(report.clusters.length > 1 ? ['ratio'] : [])],
       report.evaluation.map((row) => [row.kind, ...row.medianMicros.map((us) => fixed(us, 1)), ...(row.medianMicros.length > 1 ? [fixed(clusterRatio(row), 2)] : [])]),
     ),
+    ...report.slowestReviews.map((review, index) => `slowest review, ${report.clusters[index]}: ${review.fixture} ${fixed(review.medianMicros, 1)} µs`),
     '',
     ...report.targets.map((check) => `${check.met === undefined ? 'n/a ' : check.met ? 'met ' : 'MISS'}  ${check.target}: ${check.actual}`),
   ];

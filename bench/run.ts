@@ -1,18 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, runBenchmark, type BenchOptions } from './benchmark.js';
+import { CLUSTER_SCENARIOS, scenarioNamed } from './clusters.js';
 import { formatReport } from './report.js';
 
-const USAGE = `npm run bench [-- --seconds N] [--connections N] [--json FILE] [--cpu-prof DIR]
+const USAGE = `npm run bench [-- --seconds N] [--connections N] [--clusters A,B] [--json FILE] [--cpu-prof DIR]
   --seconds N      length of each of the four measured runs (default ${'seconds' in DEFAULT_OPTIONS.run ? DEFAULT_OPTIONS.run.seconds : ''})
   --connections N  concurrent keep-alive connections (default ${DEFAULT_OPTIONS.connections})
+  --clusters A,B   cluster scenarios, smallest first; meshguard is served with the last (default ${CLUSTER_SCENARIOS.map((s) => s.name).join(',')})
   --json FILE      also write the report as JSON
-  --cpu-prof DIR   write V8 CPU profiles of the meshguard process into DIR`;
+  --cpu-prof DIR   write V8 CPU profiles of both servers into DIR (meshguard.cpuprofile, floor.cpuprofile);
+                   node dist/bench/profile-summary.js DIR/meshguard.cpuprofile sums them up`;
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string' },
     connections: { type: 'string' },
+    clusters: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
     help: { type: 'boolean' },
@@ -28,6 +32,7 @@ const options: BenchOptions = {
   ...(values.seconds ? { run: { seconds: positiveInteger('--seconds', values.seconds) } } : {}),
   ...(values.connections ? { connections: positiveInteger('--connections', values.connections) } : {}),
   ...(values['cpu-prof'] ? { profileDir: values['cpu-prof'] } : {}),
+  ...(values.clusters ? { clusters: scenarios(values.clusters) } : {}),
 };
 if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
 
@@ -35,6 +40,15 @@ const report = await runBenchmark(options);
 process.stdout.write(formatReport(report));
 if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
 process.exitCode = report.targets.some((check) => check.met === false) ? 1 : 0;
+
+function scenarios(names: string) {
+  try {
+    return names.split(',').map((name) => scenarioNamed(name.trim()));
+  } catch (error) {
+    process.stderr.write(`--clusters: ${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
 
 function positiveInteger(flag: string, value: string): number {
   const number = Number(value);

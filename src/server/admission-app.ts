@@ -27,8 +27,10 @@ export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining 
     onProtoPoisoning: 'remove',
     https: { ...secureContextOptions(certificate), ...LISTENER_OPTIONS },
   });
-  app.addHook('onSend', async (_request, reply) => {
+  // Hooks and routes on the review path are synchronous: an async one costs a promise and a microtask per request.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining()) reply.header('connection', 'close');
+    done(null, payload);
   });
   app.server.maxConnections = MAX_CONNECTIONS;
   limitInFlight(app, { max: deps.settings().server.maxInFlight, metrics: deps.metrics, logger: deps.logger });
@@ -48,7 +50,9 @@ export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining 
   );
 
   for (const webhook of ['validate', 'mutate'] as const satisfies readonly WebhookName[]) {
-    app.post(`/${webhook}`, async (request) => handleReview(webhook, request.body, deps));
+    app.post(`/${webhook}`, (request, reply) => {
+      void reply.send(handleReview(webhook, request.body, deps));
+    });
   }
   return app;
 }

@@ -23,6 +23,7 @@ export interface InFlightLimitOptions {
 export function limitInFlight(app: FastifyInstance, { max, metrics, logger }: InFlightLimitOptions): void {
   let inFlight = 0;
   let lastLogged = 0;
+  metrics.countInFlight(() => inFlight);
   app.addHook('onRequest', (request, reply, done) => {
     if (inFlight >= max) {
       metrics.overloadRejections.inc();
@@ -38,10 +39,8 @@ export function limitInFlight(app: FastifyInstance, { max, metrics, logger }: In
       return;
     }
     inFlight += 1;
-    metrics.inFlight.set(inFlight);
     reply.raw.once('close', () => {
       inFlight -= 1;
-      metrics.inFlight.set(inFlight);
     });
     done();
   });

@@ -33,10 +33,16 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly inFlight = new Gauge({
+  /** Read when scraped, not set on every request: see countInFlight. */
+  private inFlightNow: () => number = () => 0;
+
+  readonly inFlight: Gauge = new Gauge({
     name: 'meshguard_admission_in_flight_requests',
     help: 'Admission requests being received or reviewed now (bounded by server.maxInFlight).',
     registers: [this.registry],
+    collect: () => {
+      this.inFlight.set(this.inFlightNow());
+    },
   });
 
   readonly overloadRejections = new Counter({
@@ -73,5 +79,10 @@ export class Metrics {
 
   constructor({ processMetrics = true }: { processMetrics?: boolean } = {}) {
     if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'meshguard_' });
+  }
+
+  /** The in-flight gauge reports `count()` at each scrape. */
+  countInFlight(count: () => number): void {
+    this.inFlightNow = count;
   }
 }

@@ -65,7 +65,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   if (live) readiness.add('cluster', () => live.readiness());
   readiness.add('shutdown', () => (draining ? { ready: false, reason: 'shutting down' } : { ready: true }));
-  if (live) readiness.add('cluster', () => live.readiness());
 
   const health = buildHealthApp(metrics, readiness);
   await health.listen({ host: settings.server.host, port: settings.server.healthPort });

@@ -8,6 +8,7 @@ import { eventually } from '../helpers/eventually.js';
 import { capturedReview } from '../helpers/fixtures.js';
 import { serveCertificateFiles } from '../helpers/https-server.js';
 import { mountLikeKubelet, quickCertificates, writeServingFiles, type QuickCertificates } from '../helpers/quick-certs.js';
+import { secretLeaks } from '../helpers/secret-scan.js';
 import { postJson } from '../helpers/tls-client.js';
 
 t.test('changed certificate files are served to new connections; open connections keep working', async (t) => {
@@ -43,6 +44,7 @@ t.test('changed certificate files are served to new connections; open connection
   t.equal((await newConnection()).peerFingerprint, fingerprint(second.certPem), 'the last good certificate is still served');
   t.match(lines.find((l) => l.level === 50), { msg: 'serving certificate replacement rejected; keeping the one in use', reason: 'tls.key does not belong to tls.crt' });
   t.equal(server.readiness.status().ready, true);
+  t.same(secretLeaks(lines, [first.keyPem, second.keyPem, third.keyPem]), [], 'no key material in the logs of loading, reloading and rejecting certificates');
 });
 
 t.test('without readable certificate files the server waits, says why, and starts once they appear', async (t) => {

@@ -12,6 +12,7 @@ import { validateSettings } from '../../src/settings.js';
 import { FakeCertificateApi } from '../helpers/fake-certificate-api.js';
 import { capturedReview } from '../helpers/fixtures.js';
 import { capturingLogger } from '../helpers/log-capture.js';
+import { secretLeaks } from '../helpers/secret-scan.js';
 import { postJson, type TlsPostResult } from '../helpers/tls-client.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -23,7 +24,7 @@ t.test('rotating the CA and the serving certificate under load: no review fails,
   const api = new FakeCertificateApi([[VALIDATING, ['validate.meshguard.io']]]);
   // Issued 260 days ago, so "now" finds the CA in its last third (real time, so TLS accepts every certificate).
   const clock = { now: new Date(Date.now() - 260 * DAY) };
-  const { logger } = capturingLogger();
+  const { logger, lines } = capturingLogger();
   const metrics = new Metrics({ processMetrics: false });
   const certificates = new SelfManagedCertificates({
     api,
@@ -96,4 +97,5 @@ t.test('rotating the CA and the serving certificate under load: no review fails,
   t.ok(new X509Certificate(api.secret?.data[SECRET_KEYS.cert] ?? '').verify(new X509Certificate(nextCa ?? '').publicKey), 'issued by the new CA');
   t.ok(api.trustedBy(VALIDATING).includes(firstCa?.replaceAll('\r\n', '\n').trim() ?? '-'), 'the old CA is still in the caBundle');
   t.match(await metrics.registry.getSingleMetricAsString('meshguard_certificate_expiry_timestamp_seconds'), String(Math.floor(new Date(new X509Certificate(api.secret?.data[SECRET_KEYS.cert] ?? '').validTo).getTime() / 1000)));
+  t.same(secretLeaks(lines), [], 'no key material in the logs of creating, renewing and rotating the certificates');
 });
