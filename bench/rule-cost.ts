@@ -40,7 +40,7 @@ function istio(kind: string, namespace: string, name: string, spec: object, crea
 /**
  * Reviews of every kind that has rules, on CREATE, UPDATE and DELETE, aimed at the synthetic cluster's
  * first namespace: together they run every registered rule; the three root-namespace reviews show the
- * cost of a mesh-wide change, which visits every workload.
+ * cost of a mesh-wide change, answered from the store's mesh-wide counts.
  */
 function scaleReviews(): ScaleReview[] {
   const ns = namespaceName(0);
@@ -80,34 +80,46 @@ function scaleReviews(): ScaleReview[] {
   ];
 }
 
+/** Rounds in which each view takes its turn, so that a change of machine load reaches every view alike. */
+const ROUNDS = 10;
+
 /**
- * Every rule on the loaded cluster: each review goes through judgeObject (shape check, every rule for
- * the kind, settings) as the webhook runs it, warmed up, then timed call by call; median and p99.
+ * Every rule on each loaded cluster: each review goes through judgeObject (shape check, every rule for
+ * the kind, settings) as the webhook runs it, warmed up, then timed call by call, the views taking
+ * turns (A B A B ...); median and p99 per view. Returns one list of costs per view.
  */
-export function measureRuleCost(view: ClusterView, iterations: number): ReviewCost[] {
+export function measureRuleCost(views: readonly ClusterView[], iterations: number): ReviewCost[][] {
   const registry = defaultRegistry();
   const settings = validateSettings({}, new Set(registry.all().map((rule) => rule.id)));
-  return scaleReviews().map(({ label, operation, object, old }): ReviewCost => {
+  const costs = views.map((): ReviewCost[] => []);
+  for (const { label, operation, object, old } of scaleReviews()) {
     const oldObject = operation === 'UPDATE' ? (old ?? object) : undefined;
     const request: JudgeRequest = { kind: object.kind as RuleKind, operation, namespace: object.metadata!.namespace!, name: object.metadata!.name!, object, oldObject };
     // A fresh copy per call, as each admission request decodes its own object (rules may cache per object).
-    const judge = () => judgeObject({ ...request, object: structuredClone(object) }, { registry, settings, view });
-    const first = judge();
-    for (let i = 1; i < iterations; i++) judge();
-    const samples: number[] = [];
-    for (let i = 0; i < iterations; i++) {
-      const started = process.hrtime.bigint();
-      judge();
-      samples.push(Number(process.hrtime.bigint() - started) / 1000);
+    const judges = views.map((view) => () => judgeObject({ ...request, object: structuredClone(object) }, { registry, settings, view }));
+    const firsts = judges.map((judge) => judge());
+    for (const judge of judges) for (let i = 1; i < iterations; i++) judge();
+    const samples = views.map((): number[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      judges.forEach((judge, v) => {
+        for (let i = 0; i < Math.ceil(iterations / ROUNDS); i++) {
+          const started = process.hrtime.bigint();
+          judge();
+          samples[v]!.push(Number(process.hrtime.bigint() - started) / 1000);
+        }
+      });
     }
-    return {
-      review: `${operation} ${label}`,
-      medianMicros: percentile(samples, 0.5),
-      p99Micros: percentile(samples, 0.99),
-      rules: first.type === 'judged' ? [...new Set(first.evaluation.findings.map((f) => f.rule))].sort() : [],
-      failures: first.type === 'judged' ? first.evaluation.failures.map((f) => f.rule) : [`unreadable: ${first.issue.reason}`],
-    };
-  });
+    firsts.forEach((first, v) =>
+      costs[v]!.push({
+        review: `${operation} ${label}`,
+        medianMicros: percentile(samples[v]!, 0.5),
+        p99Micros: percentile(samples[v]!, 0.99),
+        rules: first.type === 'judged' ? [...new Set(first.evaluation.findings.map((f) => f.rule))].sort() : [],
+        failures: first.type === 'judged' ? first.evaluation.failures.map((f) => f.rule) : [`unreadable: ${first.issue.reason}`],
+      }),
+    );
+  }
+  return costs;
 }
 
 function percentile(values: number[], q: number): number {
@@ -115,7 +127,30 @@ function percentile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
 
-export function formatRuleCost(costs: readonly ReviewCost[]): string {
-  const rows = costs.map((c) => `| ${c.review} | ${c.medianMicros.toFixed(1)} | ${c.p99Micros.toFixed(1)} | ${c.rules.join(' ')}${c.failures.length ? ` FAILED: ${c.failures.join(' ')}` : ''} |`);
-  return ['| review (every rule, judgeObject) | median µs | p99 µs | findings |', '|---|---|---|---|', ...rows].join('\n');
+/** Issue 9's targets for one review: in-process median, and growth from the reviewed namespaces alone to the whole cluster. */
+export const REVIEW_TARGETS = { maxMedianMicros: 50, maxClusterRatio: 1.5 } as const;
+
+/**
+ * The reviews on the large cluster next to the same reviews on a cluster that holds only the reviewed
+ * namespaces (same contents, nothing else): the ratio shows what the cluster's size adds, where a
+ * comparison with an empty cluster would also count the size of the answer. Ends with the targets.
+ */
+export function formatRuleCost(costs: readonly ReviewCost[], reviewedOnly: readonly ReviewCost[]): string {
+  const ratios = costs.map((c, i) => c.medianMicros / reviewedOnly[i]!.medianMicros);
+  const rows = costs.map((c, i) => {
+    const small = reviewedOnly[i]!;
+    const findings = `${c.rules.join(' ')}${c.failures.length ? ` FAILED: ${c.failures.join(' ')}` : ''}${small.rules.join(' ') !== c.rules.join(' ') ? ` (reviewed namespaces only: ${small.rules.join(' ')})` : ''}`;
+    return `| ${c.review} | ${c.medianMicros.toFixed(1)} | ${c.p99Micros.toFixed(1)} | ${small.medianMicros.toFixed(1)} | ${ratios[i]!.toFixed(2)} | ${findings} |`;
+  });
+  const slowest = Math.max(...costs.map((c) => c.medianMicros));
+  const steepest = Math.max(...ratios);
+  const verdict = (met: boolean) => (met ? 'pass' : 'FAIL');
+  return [
+    '| review (every rule, judgeObject) | median µs | p99 µs | reviewed namespaces only, median µs | ratio | findings |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `slowest median ${slowest.toFixed(1)} µs (target < ${REVIEW_TARGETS.maxMedianMicros}): ${verdict(slowest < REVIEW_TARGETS.maxMedianMicros)}`,
+    `steepest ratio to the reviewed namespaces alone ${steepest.toFixed(2)} (target < ${REVIEW_TARGETS.maxClusterRatio}): ${verdict(steepest < REVIEW_TARGETS.maxClusterRatio)}`,
+  ].join('\n');
 }

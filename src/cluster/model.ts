@@ -32,6 +32,14 @@ export interface ServiceInfo {
   ports: readonly ServicePortInfo[];
 }
 
+/** A Service port as it reaches one workload. */
+export interface ServedPort {
+  service: ServiceInfo;
+  servicePort: ServicePortInfo;
+  /** The container port the traffic lands on; undefined when a named targetPort is not declared by the pod. */
+  containerPort: number | undefined;
+}
+
 /**
  * A set of pods with one pod template: a Pod, or a Deployment/StatefulSet/DaemonSet/ReplicaSet/Job
  * template (the manifest view sees templates; the live view sees pods).

@@ -18,8 +18,9 @@ export function composeEffectiveMtls(
   rootNamespace: string,
   workload: WorkloadInfo,
   port: number,
+  /** `namespaceLevelMtls` of the workload's namespace, when the caller keeps it. */
+  inherited = namespaceLevelMtls(view, rootNamespace, workload.namespace),
 ): EffectiveMtls {
-  const inherited = namespaceLevelMtls(view, rootNamespace, workload.namespace);
   if (workload.namespace === rootNamespace) return inherited;
   const workloadPolicy = view.selecting('PeerAuthentication', workload)[0];
   const workloadLevel = decided(inherited, workloadPolicy, workloadPolicy?.spec.mtls, 'workload');

@@ -1,4 +1,6 @@
+import { NamespaceCounter } from './namespace-counter.js';
 import type { ClusterView } from './view.js';
+import { workloadFacts } from './workload-facts.js';
 
 /**
  * The view when meshguard runs without cluster state (local development): never synced, so the
@@ -14,6 +16,8 @@ export const NO_CLUSTER: ClusterView = {
   podCounts: () => ({ meshed: 0, unmeshed: 0 }),
   service: () => undefined,
   servicesSelecting: () => [],
+  workloadFacts: (workload) => workloadFacts(NO_CLUSTER, 'istio-system', workload),
+  meshCounts: () => new NamespaceCounter(),
   servicesForHost: () => [],
   policies: () => [],
   selecting: () => [],

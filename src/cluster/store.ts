@@ -1,11 +1,15 @@
 import { effectiveDestinationRules, destinationRuleHost, orderDestinationRules } from './destination-rules.js';
 import { exportedTo, hostMatches, parseServiceFqdn, patternsMatching, resolveHost, serviceFqdn } from './hosts.js';
-import { LabelIndex, SelectorIndex } from './label-index.js';
-import type { EffectiveMtls, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
-import { composeEffectiveMtls } from './mtls.js';
+import { matchesOnJwt } from '../istio/identity-conditions.js';
+import { LabelIndex, SelectorIndex, isEmptySelector } from './label-index.js';
+import { MeshTally, contributionOf, type MeshCount } from './mesh-tally.js';
+import type { EffectiveMtls, Labels, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
+import { composeEffectiveMtls, namespaceLevelMtls } from './mtls.js';
+import { NamespaceCounter, type NamespaceCounts } from './namespace-counter.js';
 import { OverlayView } from './overlay.js';
 import { comparePolicies, insertOrdered, policySelector } from './policy-order.js';
 import type { ClusterView, IstioKind, PendingChange } from './view.js';
+import { workloadFacts, type FactSources, type WorkloadFacts } from './workload-facts.js';
 
 interface NamespaceWorkloads {
   byRef: Map<string, WorkloadInfo>;
@@ -29,6 +33,9 @@ type DestinationRule = PolicyObject<'DestinationRule'>;
 /**
  * The indexed, mutable cluster state behind both views: the manifest view fills it once, the live view
  * applies informer events to it. Every query is a map lookup plus work proportional to its answer.
+ * Each update also refreshes what it can change of the derived state: the facts of the workloads it
+ * reaches (their ports, PeerAuthentications and Sidecar TLS ports) and their share of the mesh-wide
+ * counts (a mesh-wide PeerAuthentication or Sidecar refreshes every workload; they change rarely).
  */
 export class ClusterStore implements ClusterView {
   private readonly namespaceInfos = new Map<string, NamespaceInfo>();
@@ -40,6 +47,17 @@ export class ClusterStore implements ClusterView {
   private readonly rulesByHost = new Map<string, Set<DestinationRule>>();
   /** istiod Deployments in the root namespace and their ENABLE_TLS_ON_SIDECAR_INGRESS. */
   private readonly istiods = new Map<string, boolean | undefined>();
+  private readonly facts = new Map<WorkloadInfo, WorkloadFacts>();
+  private readonly tally = new MeshTally();
+  private readonly jwtPolicies = new NamespaceCounter();
+  /** `namespaceLevelMtls` per namespace, forgotten whenever a PeerAuthentication changes. */
+  private readonly namespaceModes = new Map<string, EffectiveMtls>();
+  /** The facts are derived from the indexes themselves, never from earlier facts. */
+  private readonly factSources: FactSources = {
+    servicesSelecting: (workload) => this.servicesSelecting(workload),
+    selecting: (kind, workload) => this.indexedSelecting(kind, workload),
+    policies: (kind, namespace) => this.policies(kind, namespace),
+  };
 
   constructor(
     readonly rootNamespace: string,
@@ -72,6 +90,7 @@ export class ClusterStore implements ClusterView {
     entry.index.add(workload);
     if (workload.sidecar) entry.meshed += workload.pods;
     else entry.unmeshed += workload.pods;
+    this.refresh(workload);
   }
 
   deleteWorkload(namespace: string, ref: string): void {
@@ -83,6 +102,8 @@ export class ClusterStore implements ClusterView {
     if (old.sidecar) entry.meshed -= old.pods;
     else entry.unmeshed -= old.pods;
     if (entry.byRef.size === 0) this.workloadsByNamespace.delete(namespace);
+    this.facts.delete(old);
+    this.tally.delete(old);
   }
 
   setService(service: ServiceInfo): void {
@@ -90,6 +111,7 @@ export class ClusterStore implements ClusterView {
     const entry = getOrCreate(this.servicesByNamespace, service.namespace, () => ({ byName: new Map(), selectors: new SelectorIndex() }));
     entry.byName.set(service.name, service);
     entry.selectors.add(service, service.selector);
+    this.refreshSelected(service.namespace, service.selector);
   }
 
   deleteService(namespace: string, name: string): void {
@@ -99,6 +121,7 @@ export class ClusterStore implements ClusterView {
     entry.byName.delete(name);
     entry.selectors.remove(old, old.selector);
     if (entry.byName.size === 0) this.servicesByNamespace.delete(namespace);
+    this.refreshSelected(namespace, old.selector);
   }
 
   setPolicy(policy: PolicyObject<IstioKind>): void {
@@ -108,6 +131,9 @@ export class ClusterStore implements ClusterView {
     insertOrdered(entry.ordered, policy);
     entry.selectors.add(policy, policySelector(policy));
     if (policy.kind === 'DestinationRule') getOrCreate(this.rulesByHost, destinationRuleHost(policy as DestinationRule), () => new Set()).add(policy as DestinationRule);
+    this.countJwtPolicy(policy, 1);
+    if (policy.kind === 'PeerAuthentication') this.namespaceModes.clear();
+    this.refreshReachedBy(policy);
   }
 
   deletePolicy(kind: IstioKind, namespace: string, name: string): void {
@@ -124,6 +150,9 @@ export class ClusterStore implements ClusterView {
       rules?.delete(old as DestinationRule);
       if (rules?.size === 0) this.rulesByHost.delete(host);
     }
+    this.countJwtPolicy(old, -1);
+    if (kind === 'PeerAuthentication') this.namespaceModes.clear();
+    this.refreshReachedBy(old);
   }
 
   setIstiod(name: string, tlsOnSidecarIngress: boolean | undefined): void {
@@ -132,6 +161,36 @@ export class ClusterStore implements ClusterView {
 
   deleteIstiod(name: string): void {
     this.istiods.delete(name);
+  }
+
+  // ---- derived state ----
+
+  private refresh(workload: WorkloadInfo): void {
+    this.facts.set(workload, workloadFacts(this.factSources, this.rootNamespace, workload));
+    this.tally.set(workload, contributionOf(workload, this.facts.get(workload)!, (port) => this.effectiveMtls(workload, port)));
+  }
+
+  private countJwtPolicy(policy: PolicyObject<IstioKind>, sign: 1 | -1): void {
+    if (policy.kind === 'AuthorizationPolicy' && matchesOnJwt((policy as PolicyObject<'AuthorizationPolicy'>).spec)) this.jwtPolicies.add(policy.namespace, sign);
+  }
+
+  /** After a Service change: the workloads its selector picks (a Service without one reaches none). */
+  private refreshSelected(namespace: string, selector: Labels | undefined): void {
+    if (isEmptySelector(selector)) return;
+    for (const workload of this.workloads(namespace, selector)) this.refresh(workload);
+  }
+
+  /**
+   * After a PeerAuthentication or Sidecar change: the workloads its selector picks; without one, every
+   * workload of its namespace, or of the mesh in the root namespace (the namespace and mesh modes, and
+   * the default Sidecar, reach all of them).
+   */
+  private refreshReachedBy(policy: PolicyObject<IstioKind>): void {
+    if (policy.kind !== 'PeerAuthentication' && policy.kind !== 'Sidecar') return;
+    const selector = policySelector(policy);
+    if (selector) this.refreshSelected(policy.namespace, selector);
+    else if (policy.namespace === this.rootNamespace) for (const workload of [...this.allWorkloads()]) this.refresh(workload);
+    else for (const workload of this.workloads(policy.namespace)) this.refresh(workload);
   }
 
   // ---- queries ----
@@ -194,8 +253,22 @@ export class ClusterStore implements ClusterView {
     return this.namespacePolicies(kind, namespace)?.ordered ?? [];
   }
 
+  /** PeerAuthentications of a stored workload come from its facts: effectiveMtls asks for them on every port. */
   selecting<K extends IstioKind>(kind: K, workload: WorkloadInfo): ReadonlyArray<PolicyObject<K>> {
+    const facts = kind === 'PeerAuthentication' ? this.facts.get(workload) : undefined;
+    return facts ? (facts.peerAuthentications as ReadonlyArray<PolicyObject<K>>) : this.indexedSelecting(kind, workload);
+  }
+
+  private indexedSelecting<K extends IstioKind>(kind: K, workload: WorkloadInfo): Array<PolicyObject<K>> {
     return this.namespacePolicies(kind, workload.namespace)?.selectors.selecting(workload.labels).sort(comparePolicies) ?? [];
+  }
+
+  workloadFacts(workload: WorkloadInfo): WorkloadFacts {
+    return this.facts.get(workload) ?? workloadFacts(this.factSources, this.rootNamespace, workload);
+  }
+
+  meshCounts(count: MeshCount): NamespaceCounts {
+    return count === 'jwtAuthorizationPolicies' ? this.jwtPolicies : this.tally.counts(count);
   }
 
   destinationRulesForHost(host: string, fromNamespace: string): ReadonlyArray<PolicyObject<'DestinationRule'>> {
@@ -211,7 +284,9 @@ export class ClusterStore implements ClusterView {
   }
 
   effectiveMtls(workload: WorkloadInfo, port: number): EffectiveMtls {
-    return composeEffectiveMtls(this, this.rootNamespace, workload, port);
+    let inherited = this.namespaceModes.get(workload.namespace);
+    if (!inherited) this.namespaceModes.set(workload.namespace, (inherited = namespaceLevelMtls(this, this.rootNamespace, workload.namespace)));
+    return composeEffectiveMtls(this, this.rootNamespace, workload, port, inherited);
   }
 
   tlsOnSidecarIngressEnabled(): boolean | undefined {

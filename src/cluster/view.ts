@@ -1,5 +1,8 @@
 import type { KindSpecs } from '../istio/kinds.js';
+import type { MeshCount } from './mesh-tally.js';
 import type { EffectiveMtls, Labels, NamespaceInfo, PolicyObject, ServiceInfo, WorkloadInfo } from './model.js';
+import type { NamespaceCounts } from './namespace-counter.js';
+import type { WorkloadFacts } from './workload-facts.js';
 
 export type IstioKind = 'PeerAuthentication' | 'AuthorizationPolicy' | 'RequestAuthentication' | 'DestinationRule' | 'Sidecar';
 
@@ -34,6 +37,18 @@ export interface ClusterView {
   service(namespace: string, name: string): ServiceInfo | undefined;
   /** Services in the workload's namespace whose selector matches its labels. */
   servicesSelecting(workload: WorkloadInfo): readonly ServiceInfo[];
+  /**
+   * The workload's Service ports, receiving ports, selecting PeerAuthentications and Sidecar TLS ports,
+   * derived when the workload or an object that reaches it changes: a lookup on the request path.
+   */
+  workloadFacts(workload: WorkloadInfo): WorkloadFacts;
+  /**
+   * A mesh-wide count (`MeshCount`) per namespace, kept up to date on every update so that a mesh-wide
+   * policy is judged without visiting every workload: totals in O(1), and the namespaces where the
+   * count is not zero, to name a few examples. A view from `withChange` whose change moves the count (a
+   * PeerAuthentication or Sidecar) counts again by visiting every workload; the rules never ask it.
+   */
+  meshCounts(count: MeshCount): NamespaceCounts;
   /**
    * Services a host names, as Istio resolves it from `fromNamespace` (ResolveShortnameToFQDN): a name
    * without a dot is relative to `fromNamespace`; anything with a dot is taken as written, so only

@@ -46,7 +46,18 @@ export interface TcpView {
   tcpConditions: string[];
 }
 
+/** MG101, MG102 and MG115 read the same rules of one decoded object: each rule's view is computed once. */
+const tcpViews = new WeakMap<AuthorizationRule, { rulePath: string; view: TcpView }>();
+
 export function tcpView(rule: AuthorizationRule, rulePath: string): TcpView {
+  const cached = tcpViews.get(rule);
+  if (cached?.rulePath === rulePath) return cached.view;
+  const view = computeTcpView(rule, rulePath);
+  tcpViews.set(rule, { rulePath, view });
+  return view;
+}
+
+function computeTcpView(rule: AuthorizationRule, rulePath: string): TcpView {
   const httpOnly: FieldUse[] = [];
   const tcpConditions: string[] = [];
   const fromEntries = rule.from ?? [];

@@ -42,6 +42,11 @@ export function jwtConditions(rule: AuthorizationRule, rulePath: string): Identi
   return identityConditions(rule, rulePath, JWT_FIELDS, isJwtKey);
 }
 
+/** Whether some rule of the policy matches on the request's JWT (the store counts these per namespace). */
+export function matchesOnJwt(spec: { rules?: readonly AuthorizationRule[] }): boolean {
+  return (spec.rules ?? []).some((rule) => jwtConditions(rule, '').length > 0);
+}
+
 function identityConditions(rule: AuthorizationRule, rulePath: string, fields: SourceFields, isKey: (key: string) => boolean): IdentityCondition[] {
   const found: IdentityCondition[] = [];
   rule.from?.forEach((entry, i) => {

@@ -22,17 +22,24 @@ export interface IdentityRef extends ValueSite {
 export function identityRefs(spec: AuthorizationPolicySpec | undefined, policyNamespace: string): IdentityRef[] {
   const refs: IdentityRef[] = [];
   for (const site of valueSites(spec, { source: ['namespaces', 'notNamespaces'], whenKey: 'source.namespace' })) {
-    if (site.value !== '' && !site.value.includes('*')) refs.push({ ...site, kind: 'namespace', namespace: site.value });
+    if (site.value !== '' && !site.value.includes('*')) refs.push(identityRef(site, 'namespace', site.value));
   }
   for (const site of valueSites(spec, { source: ['principals', 'notPrincipals'], whenKey: 'source.principal' })) {
     const identity = localIdentity(site.value);
-    if (identity) refs.push({ ...site, kind: 'principal', ...identity });
+    if (identity) refs.push(identityRef(site, 'principal', identity.namespace, identity.serviceAccount));
   }
   for (const site of valueSites(spec, { source: ['serviceAccounts', 'notServiceAccounts'], whenKey: 'source.serviceAccount' })) {
     if (serviceAccountProblem(site.value)) continue;
     // `name` alone is a service account of the policy's namespace (Istio's serviceAccountRegex).
     const [namespace, name] = site.value.includes('/') ? (site.value.split('/') as [string, string]) : [policyNamespace, site.value];
-    refs.push({ ...site, kind: 'service account', namespace, serviceAccount: name });
+    refs.push(identityRef(site, 'service account', namespace, name));
   }
   return refs;
+}
+
+/** Spelled out: V8 builds `{ ...site, more }` on a slow path, and MG107 and MG108 read every value of every review. */
+function identityRef(site: ValueSite, kind: IdentityRef['kind'], namespace: string, serviceAccount?: string): IdentityRef {
+  const ref: IdentityRef = { path: site.path, value: site.value, negated: site.negated, kind, namespace };
+  if (serviceAccount !== undefined) ref.serviceAccount = serviceAccount;
+  return ref;
 }

@@ -19,6 +19,24 @@ export function pendingChange(policy: PolicyObject<IstioKind>, operation: string
     : { type: 'upsert', object: policy };
 }
 
+/** A selectorless object of the root namespace (for an AuthorizationPolicy, without targetRefs): it applies to the whole mesh. */
+export function isMeshWide(policy: PolicyObject<IstioKind>, rootNamespace: string): boolean {
+  if (policy.kind === 'AuthorizationPolicy' && hasTargetRefs((policy as PolicyObject<'AuthorizationPolicy'>).spec)) return false;
+  return policy.namespace === rootNamespace && policySelector(policy) === undefined;
+}
+
+/**
+ * `workloadsInScope` restricted to workloads with a sidecar, one at a time: a rule that stops at its
+ * first example visits no more of a mesh-wide scope than it needs.
+ */
+export function* sidecarsInScope(view: ClusterView, policy: PolicyObject<IstioKind>, rootNamespace: string): Iterable<WorkloadInfo> {
+  if (!isMeshWide(policy, rootNamespace)) {
+    for (const workload of workloadsInScope(view, policy, rootNamespace)) if (workload.sidecar) yield workload;
+    return;
+  }
+  for (const workload of view.allWorkloads()) if (workload.sidecar) yield workload;
+}
+
 /**
  * The workloads an Istio object applies to, as Istio scopes each kind:
  * - a selector picks workloads of the object's namespace; an AuthorizationPolicy or RequestAuthentication

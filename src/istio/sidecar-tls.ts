@@ -21,7 +21,7 @@ export function ingressTlsListeners(sidecar: PolicyObject<'Sidecar'>): IngressTl
  * The Sidecar Istio applies to a workload: the oldest one whose workloadSelector matches it, else the
  * oldest selectorless one of its namespace, else the oldest selectorless one of the root namespace.
  */
-export function sidecarOf(view: ClusterView, workload: WorkloadInfo, rootNamespace: string): PolicyObject<'Sidecar'> | undefined {
+export function sidecarOf(view: Pick<ClusterView, 'selecting' | 'policies'>, workload: WorkloadInfo, rootNamespace: string): PolicyObject<'Sidecar'> | undefined {
   const selecting = view.selecting('Sidecar', workload)[0];
   if (selecting) return selecting;
   const namespaceDefault = (ns: string) => view.policies('Sidecar', ns).find((sidecar) => policySelector(sidecar) === undefined);

@@ -37,7 +37,8 @@ export function tlsTargets(view: ClusterView, rule: PolicyObject<'DestinationRul
     if (!governing) return;
     for (const workload of workloads) {
       const containerPort = targetContainerPort(servicePort, workload);
-      if (containerPort !== undefined) targets.push({ ...governing, service, servicePort, workload, containerPort });
+      // Spelled out: V8 builds `{ ...governing, more }` on a slow path, hundreds of times slower here.
+      if (containerPort !== undefined) targets.push({ path: governing.path, tls: governing.tls, where: governing.where, service, servicePort, workload, containerPort });
     }
   };
   for (const service of view.servicesForHost(typeof spec.host === 'string' ? spec.host : '', rule.namespace)) {

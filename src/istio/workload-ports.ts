@@ -1,32 +1,17 @@
-import type { ServiceInfo, ServicePortInfo, WorkloadInfo } from '../cluster/model.js';
+import type { ServedPort, WorkloadInfo } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
 
-/** A Service port as it reaches one workload. */
-export interface ServedPort {
-  service: ServiceInfo;
-  servicePort: ServicePortInfo;
-  /** The container port the traffic lands on; undefined when a named targetPort is not declared by the pod. */
-  containerPort: number | undefined;
-}
-
-/** The container port a Service port forwards to on this workload: the targetPort number, or the named container port. */
-export function targetContainerPort(servicePort: ServicePortInfo, workload: WorkloadInfo): number | undefined {
-  if (typeof servicePort.targetPort === 'number') return servicePort.targetPort;
-  return workload.containerPorts.find((p) => p.name === servicePort.targetPort)?.port;
-}
+export type { ServedPort } from '../cluster/model.js';
+export { targetContainerPort } from '../cluster/workload-facts.js';
 
 /** Every port of every Service that selects the workload, with the container port it lands on. */
-export function servedPorts(view: ClusterView, workload: WorkloadInfo): ServedPort[] {
-  return view.servicesSelecting(workload).flatMap((service) =>
-    service.ports.map((servicePort) => ({ service, servicePort, containerPort: targetContainerPort(servicePort, workload) })),
-  );
+export function servedPorts(view: ClusterView, workload: WorkloadInfo): readonly ServedPort[] {
+  return view.workloadFacts(workload).served;
 }
 
 /** The container ports the workload is known to receive on: declared container ports and Service targets, ascending. */
-export function receivingPorts(view: ClusterView, workload: WorkloadInfo): number[] {
-  const ports = new Set(workload.containerPorts.map((p) => p.port));
-  for (const served of servedPorts(view, workload)) if (served.containerPort !== undefined) ports.add(served.containerPort);
-  return [...ports].sort((a, b) => a - b);
+export function receivingPorts(view: ClusterView, workload: WorkloadInfo): readonly number[] {
+  return view.workloadFacts(workload).receiving;
 }
 
 /** A Service port written where a container port belongs, and a workload it forwards to. */
@@ -41,7 +26,7 @@ export interface MisusedServicePort extends ServedPort {
  * container port, on workloads where `port` is not itself a container port: the setting never applies.
  * Returns the first such Service port, or undefined when `port` is a container port of some workload.
  */
-export function servicePortInsteadOfContainerPort(view: ClusterView, workloads: readonly WorkloadInfo[], port: number): MisusedServicePort | undefined {
+export function servicePortInsteadOfContainerPort(view: ClusterView, workloads: Iterable<WorkloadInfo>, port: number): MisusedServicePort | undefined {
   let misused: MisusedServicePort | undefined;
   for (const workload of workloads) {
     if (receivingPorts(view, workload).includes(port)) return undefined;
@@ -70,7 +55,7 @@ export interface TcpPort {
 }
 
 /** The first port among `limitedTo` (default: every port each workload receives on) that a Service declares as non-HTTP. */
-export function firstTcpPort(view: ClusterView, workloads: readonly WorkloadInfo[], limitedTo?: readonly number[]): TcpPort | undefined {
+export function firstTcpPort(view: ClusterView, workloads: Iterable<WorkloadInfo>, limitedTo?: readonly number[]): TcpPort | undefined {
   for (const workload of workloads) {
     for (const port of limitedTo ?? receivingPorts(view, workload)) {
       const served = servedOn(view, workload, port).find((s) => s.servicePort.protocol === 'tcp' || s.servicePort.protocol === 'tls');
@@ -81,15 +66,18 @@ export function firstTcpPort(view: ClusterView, workloads: readonly WorkloadInfo
 }
 
 /** True when there are workloads and every port they receive on is declared HTTP by every Service that targets it. */
-export function everyPortIsHttp(view: ClusterView, workloads: readonly WorkloadInfo[]): boolean {
-  if (workloads.length === 0) return false;
-  return workloads.every((workload) => {
+export function everyPortIsHttp(view: ClusterView, workloads: Iterable<WorkloadInfo>): boolean {
+  let any = false;
+  for (const workload of workloads) {
+    any = true;
     const ports = receivingPorts(view, workload);
-    return ports.length > 0 && ports.every((port) => {
+    const allHttp = ports.length > 0 && ports.every((port) => {
       const served = servedOn(view, workload, port);
       return served.length > 0 && served.every((s) => s.servicePort.protocol === 'http');
     });
-  });
+    if (!allHttp) return false;
+  }
+  return any;
 }
 
 /** `port 3306 of Deployment/db in shop (Service shop/db port 3306, MySQL)`. */

@@ -2,7 +2,7 @@ import type { EffectiveMtls, PolicyObject, WorkloadInfo } from '../cluster/model
 import type { IstioKind } from '../cluster/view.js';
 
 /** How many names a message lists before it says "and N more": enough to act on, short enough to read. */
-const NAMES_SHOWN = 3;
+export const NAMES_SHOWN = 3;
 
 /** `Deployment/httpbin in foo` */
 export function workloadName(workload: WorkloadInfo): string {
@@ -44,8 +44,13 @@ export function workloadPortName(workload: WorkloadInfo, port: number): string {
 /** `a, b, c and 2 more`: distinct names in first-seen order. */
 export function nameList(names: Iterable<string>): string {
   const distinct = [...new Set(names)];
-  const shown = distinct.slice(0, NAMES_SHOWN).join(', ');
-  return distinct.length > NAMES_SHOWN ? `${shown} and ${distinct.length - NAMES_SHOWN} more` : shown;
+  return countedNameList(distinct, distinct.length);
+}
+
+/** `a, b, c and 2 more` from the first few of `total` distinct names (a count kept by the store, for mesh-wide lists). */
+export function countedNameList(first: readonly string[], total: number): string {
+  const shown = first.slice(0, NAMES_SHOWN).join(', ');
+  return total > NAMES_SHOWN ? `${shown} and ${total - NAMES_SHOWN} more` : shown;
 }
 
 /** `1 pod` / `3 pods`. */

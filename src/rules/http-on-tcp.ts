@@ -2,7 +2,7 @@ import type { PolicyObject } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
 import { tcpView, type FieldUse } from '../istio/authz.js';
 import { rulePorts } from '../istio/rule-ports.js';
-import { workloadsInScope } from '../istio/scope.js';
+import { sidecarsInScope } from '../istio/scope.js';
 import { firstTcpPort, type TcpPort } from '../istio/workload-ports.js';
 
 /** A rule of the policy that uses HTTP attributes and reaches a port some Service declares TCP. */
@@ -17,14 +17,11 @@ export interface HttpRuleOnTcpPort {
  * in scope: its `ports`, or (unless `onlyWithPorts`) every port the workloads receive on.
  */
 export function httpRulesOnTcpPorts(view: ClusterView, policy: PolicyObject<'AuthorizationPolicy'>, rootNamespace: string, onlyWithPorts: boolean): HttpRuleOnTcpPort[] {
-  const rules = policy.spec.rules ?? [];
-  if (rules.length === 0) return [];
-  const workloads = workloadsInScope(view, policy, rootNamespace).filter((w) => w.sidecar);
-  return rules.flatMap((rule, i) => {
+  return (policy.spec.rules ?? []).flatMap((rule, i) => {
     const first = tcpView(rule, `spec.rules[${i}]`).httpOnly[0];
     const ports = rulePorts(rule);
     if (!first || (onlyWithPorts && !ports)) return [];
-    const tcp = firstTcpPort(view, workloads, ports);
+    const tcp = firstTcpPort(view, sidecarsInScope(view, policy, rootNamespace), ports);
     return tcp ? [{ first, tcp }] : [];
   });
 }

@@ -1,6 +1,6 @@
 import type { ClusterView } from '../cluster/view.js';
 import { policyScope, tcpView, type AuthorizationRule, type FieldUse } from '../istio/authz.js';
-import { reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { reviewedPolicy, sidecarsInScope } from '../istio/scope.js';
 import { everyPortIsHttp } from '../istio/workload-ports.js';
 import { defineRule, type Finding, type Subject } from './types.js';
 
@@ -45,8 +45,7 @@ export const mg101 = defineRule({
 
 function onlyHttpPortsInScope({ object, namespace }: Subject<'AuthorizationPolicy'>, view: ClusterView, rootNamespace: string): boolean {
   if (!view.synced) return false;
-  const workloads = workloadsInScope(view, reviewedPolicy('AuthorizationPolicy', object, namespace), rootNamespace).filter((w) => w.sidecar);
-  return everyPortIsHttp(view, workloads);
+  return everyPortIsHttp(view, sidecarsInScope(view, reviewedPolicy('AuthorizationPolicy', object, namespace), rootNamespace));
 }
 
 function portsFix(rule: AuthorizationRule, first: FieldUse): string {

@@ -3,10 +3,10 @@ import type { ClusterView } from '../cluster/view.js';
 import { actionOf, type AuthorizationRule, type PolicyAction } from '../istio/authz.js';
 import { peerIdentityConditions, type IdentityCondition } from '../istio/identity-conditions.js';
 import { rulePorts } from '../istio/rule-ports.js';
-import { appliesToWorkload, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { appliesToWorkload, isMeshWide, reviewedPolicy, sidecarsInScope } from '../istio/scope.js';
 import { receivingPorts } from '../istio/workload-ports.js';
-import { nameList, objectName, portModeText, workloadPortName } from './describe.js';
-import { modeField, mtlsChanges, peerAuthenticationReview, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
+import { NAMES_SHOWN, countedNameList, nameList, objectName, portModeText, workloadPortName } from './describe.js';
+import { modeField, mtlsChangesIf, peerAuthenticationReview, type LevelChange, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
 import { defineRule, type Finding, type RuleContext, type Subject } from './types.js';
 
 /**
@@ -44,12 +44,10 @@ function identityRules(policy: PolicyObject<'AuthorizationPolicy'>, action: Poli
 function authorizationPolicySide({ object, namespace }: Subject<'AuthorizationPolicy'>, { view, rootNamespace }: RuleContext): Finding[] {
   const policy = reviewedPolicy('AuthorizationPolicy', object, namespace);
   const action = actionOf(policy.spec);
-  const workloads = workloadsInScope(view, policy, rootNamespace).filter((w) => w.sidecar);
   return identityRules(policy, action).flatMap(({ rule, conditions }) => {
-    const plaintext = plaintextPorts(view, workloads, rulePorts(rule));
-    if (plaintext.length === 0) return [];
-    const servers = nameList(plaintext.map((p) => portModeText(p.workload, p.port, p.mtls)));
-    return conditions.map((condition) => finding(condition, action, servers));
+    const ports = rulePorts(rule);
+    const servers = isMeshWide(policy, rootNamespace) && !ports ? meshPlaintextServers(view) : plaintextServers(view, sidecarsInScope(view, policy, rootNamespace), ports);
+    return servers ? conditions.map((condition) => finding(condition, action, servers)) : [];
   });
 }
 
@@ -60,16 +58,37 @@ interface PlaintextPort {
 }
 
 /** The ports in scope whose effective mode accepts plaintext (PERMISSIVE or DISABLE). Port 0: the workload level, when no port is known. */
-function plaintextPorts(view: ClusterView, workloads: readonly WorkloadInfo[], limitedTo: number[] | undefined): PlaintextPort[] {
-  const found: PlaintextPort[] = [];
+function* plaintextPorts(view: ClusterView, workloads: Iterable<WorkloadInfo>, limitedTo: readonly number[] | undefined): Iterable<PlaintextPort> {
   for (const workload of workloads) {
     const known = limitedTo ?? receivingPorts(view, workload);
     for (const port of known.length > 0 ? known : [0]) {
       const mtls = view.effectiveMtls(workload, port);
-      if (mtls.mode !== 'STRICT') found.push({ workload, port, mtls });
+      if (mtls.mode !== 'STRICT') yield { workload, port, mtls };
     }
   }
-  return found;
+}
+
+/** `Deployment/httpbin in foo (port 8080) is PERMISSIVE (...)` for up to three plaintext ports, or undefined when there is none. */
+function plaintextServers(view: ClusterView, workloads: Iterable<WorkloadInfo>, limitedTo: readonly number[] | undefined): string | undefined {
+  const texts = [...plaintextPorts(view, workloads, limitedTo)].map((p) => portModeText(p.workload, p.port, p.mtls));
+  return texts.length > 0 ? nameList(texts) : undefined;
+}
+
+/**
+ * The same for a mesh-wide policy on every port: the store counts the plaintext ports of every
+ * namespace, and only the first namespaces that have some are visited for the names.
+ */
+function meshPlaintextServers(view: ClusterView): string | undefined {
+  const counts = view.meshCounts('plaintextPorts');
+  if (counts.total === 0) return undefined;
+  const texts: string[] = [];
+  for (const namespace of counts.namespaces()) {
+    for (const p of plaintextPorts(view, view.workloads(namespace).filter((w) => w.sidecar), undefined)) {
+      texts.push(portModeText(p.workload, p.port, p.mtls));
+      if (texts.length === NAMES_SHOWN) return countedNameList(texts, counts.total);
+    }
+  }
+  return countedNameList(texts, counts.total);
 }
 
 function finding(condition: IdentityCondition, action: PolicyAction, servers: string): Finding {
@@ -109,7 +128,8 @@ interface Defeated {
 function peerAuthenticationSide(subject: Subject<'PeerAuthentication'>, { view, rootNamespace }: RuleContext): Finding[] {
   const review = peerAuthenticationReview(subject, view, rootNamespace);
   const changed = new Map<WorkloadInfo, Map<number, MtlsChange>>();
-  for (const change of mtlsChanges(review)) changed.set(change.workload, (changed.get(change.workload) ?? new Map<number, MtlsChange>()).set(change.port, change));
+  const leavesStrict = (level: LevelChange) => level.before.mode === 'STRICT' && level.after.mode !== 'STRICT';
+  for (const change of mtlsChangesIf(review, leavesStrict)) changed.set(change.workload, (changed.get(change.workload) ?? new Map<number, MtlsChange>()).set(change.port, change));
   const defeated = new Map<string, Defeated>();
   const record = (policy: PolicyObject<'AuthorizationPolicy'>, action: PolicyAction, condition: IdentityCondition, change: MtlsChange) => {
     const path = modeField(change, review, subject.operation);

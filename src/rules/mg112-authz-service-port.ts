@@ -1,6 +1,6 @@
 import { actionOf } from '../istio/authz.js';
 import { valueSites } from '../istio/authz-values.js';
-import { reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { reviewedPolicy, sidecarsInScope } from '../istio/scope.js';
 import { misusedPortText, servicePortInsteadOfContainerPort } from '../istio/workload-ports.js';
 import { neverMatchConsequence, neverMatchSeverity } from './by-action.js';
 import { defineRule, type Finding } from './types.js';
@@ -17,9 +17,8 @@ export const mg112 = defineRule({
     const action = actionOf(policy.spec);
     const sites = valueSites(policy.spec, { operation: ['ports', 'notPorts'], whenKey: 'destination.port' }).filter((s) => /^\d+$/.test(s.value));
     if (sites.length === 0) return [];
-    const workloads = workloadsInScope(view, policy, rootNamespace).filter((w) => w.sidecar);
     return sites.flatMap((site): Finding[] => {
-      const misused = servicePortInsteadOfContainerPort(view, workloads, Number(site.value));
+      const misused = servicePortInsteadOfContainerPort(view, sidecarsInScope(view, policy, rootNamespace), Number(site.value));
       if (!misused) return [];
       return [
         {

@@ -2,7 +2,7 @@ import type { PolicyObject, WorkloadInfo } from '../cluster/model.js';
 import { actionOf, type PolicyAction } from '../istio/authz.js';
 import { jwtConditions, type IdentityCondition } from '../istio/identity-conditions.js';
 import { hasJwtProvider, validatesJwts, workloadsWithoutJwtProvider } from '../istio/jwt-providers.js';
-import { authorizationPoliciesFor, pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { authorizationPoliciesFor, isMeshWide, pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
 import { neverMatchConsequence, neverMatchSeverity } from './by-action.js';
 import { nameList, objectName, workloadName } from './describe.js';
 import { defineRule, type Finding, type RuleContext, type Severity, type Subject } from './types.js';
@@ -49,13 +49,23 @@ function deletionSide({ object, namespace }: Subject<'RequestAuthentication'>, {
   if (!validatesJwts(deleted)) return [];
   const after = view.withChange(pendingChange(deleted, 'DELETE'));
   const dependents = new Map<string, { policy: PolicyObject<'AuthorizationPolicy'>; conditions: IdentityCondition[]; workloads: WorkloadInfo[] }>();
-  for (const workload of workloadsInScope(view, deleted, rootNamespace)) {
-    if (!workload.sidecar || hasJwtProvider(after, workload, rootNamespace)) continue;
-    for (const policy of authorizationPoliciesFor(after, workload, rootNamespace)) {
-      const key = objectName(policy);
-      const dependent = dependents.get(key) ?? { policy, conditions: conditionsOf(policy), workloads: [] };
-      dependent.workloads.push(workload);
-      dependents.set(key, dependent);
+  const depends = (policy: PolicyObject<'AuthorizationPolicy'>, workload: WorkloadInfo) => {
+    const key = objectName(policy);
+    const dependent = dependents.get(key) ?? { policy, conditions: conditionsOf(policy), workloads: [] };
+    dependent.workloads.push(workload);
+    dependents.set(key, dependent);
+  };
+  const losesProvider = (workload: WorkloadInfo) => workload.sidecar && !hasJwtProvider(after, workload, rootNamespace);
+  if (isMeshWide(deleted, rootNamespace)) {
+    // Every workload is in scope: start from the few policies that match on a JWT instead.
+    for (const ns of view.meshCounts('jwtAuthorizationPolicies').namespaces()) {
+      for (const policy of after.policies('AuthorizationPolicy', ns)) {
+        if (conditionsOf(policy).length > 0) for (const workload of workloadsInScope(after, policy, rootNamespace)) if (losesProvider(workload)) depends(policy, workload);
+      }
+    }
+  } else {
+    for (const workload of workloadsInScope(view, deleted, rootNamespace)) {
+      if (losesProvider(workload)) for (const policy of authorizationPoliciesFor(after, workload, rootNamespace)) depends(policy, workload);
     }
   }
   return [...dependents.values()].filter((d) => d.conditions.length > 0).map(({ policy, conditions, workloads }): Finding => {

@@ -1,7 +1,9 @@
+import type { PolicyObject } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
-import { reviewedPolicy, workloadsInScope } from '../istio/scope.js';
-import { count, nameList, workloadName } from './describe.js';
-import { modeField, mtlsChanges, peerAuthenticationReview } from './mtls-changes.js';
+import { mtlsPorts } from '../cluster/workload-facts.js';
+import { isMeshWide, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
+import { NAMES_SHOWN, count, countedNameList, workloadName } from './describe.js';
+import { changeAt, levelWorkloadCount, levelWorkloads, modeField, peerAuthenticationReview, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
 import { defineRule, type Finding } from './types.js';
 
 /** Namespaces whose pods do not call application workloads: the control plane and Kubernetes' own. */
@@ -15,11 +17,10 @@ export const mg209 = defineRule({
   needsCluster: true,
   check(subject, { view, rootNamespace }) {
     const review = peerAuthenticationReview(subject, view, rootNamespace);
-    const madeStrict = mtlsChanges(review).filter((c) => c.after.mode === 'STRICT');
+    const madeStrict = madeStrictWorkloads(review);
     const findings: Finding[] = [];
-    const first = madeStrict[0];
+    const first = madeStrict.first[0];
     if (first) {
-      const targets = nameList(madeStrict.map((c) => workloadName(c.workload)));
       const callers = unmeshedPods(view, rootNamespace);
       if (callers.total > 0) {
         findings.push({
@@ -27,22 +28,22 @@ export const mg209 = defineRule({
           severity: 'warn',
           path: modeField(first, review, subject.operation),
           message:
-            `STRICT makes ${targets} refuse plaintext, but ${count(callers.total, 'pod')} without a sidecar run in ${callers.text}: every ` +
+            `STRICT makes ${countedNameList(madeStrict.first.map((c) => workloadName(c.workload)), madeStrict.count)} refuse plaintext, but ` +
+            `${count(callers.total, 'pod')} without a sidecar run in ${callers.text}: every ` +
             `request they send to these workloads will be reset. Mesh those callers first (label their namespaces istio-injection=enabled ` +
             `and restart them), or keep PERMISSIVE until they are meshed.`,
         });
       }
     }
     const policy = reviewedPolicy('PeerAuthentication', subject.object, subject.namespace);
-    const unmeshedTargets = strictMode(policy.spec) ? workloadsInScope(view, policy, rootNamespace).filter((w) => !w.sidecar) : [];
-    if (unmeshedTargets.length > 0) {
-      const pods = unmeshedTargets.reduce((sum, w) => sum + w.pods, 0);
+    const unmeshed = strictMode(policy.spec) ? unmeshedTargets(view, policy, rootNamespace) : undefined;
+    if (unmeshed && unmeshed.count > 0) {
       findings.push({
         rule: 'MG209',
         severity: 'warn',
         path: 'spec.mtls.mode',
         message:
-          `${count(pods, 'pod')} this PeerAuthentication applies to have no sidecar (${nameList(unmeshedTargets.map(workloadName))}), and ` +
+          `${count(unmeshed.pods, 'pod')} this PeerAuthentication applies to have no sidecar (${countedNameList(unmeshed.names, unmeshed.count)}), and ` +
           `PeerAuthentication is enforced by the sidecar: they keep accepting plaintext from anyone. Inject the sidecar ` +
           `(istio-injection=enabled on the namespace, then restart the pods) for STRICT to protect them.`,
       });
@@ -55,13 +56,46 @@ function strictMode(spec: { mtls?: { mode?: string } }): boolean {
   return spec.mtls?.mode === 'STRICT';
 }
 
+/**
+ * The workloads the change makes STRICT somewhere: the first change of each of the first few (for the
+ * names and the field), and how many there are, counted by the store for a mesh-wide change.
+ */
+function madeStrictWorkloads(review: PeerAuthenticationReview): { first: MtlsChange[]; count: number } {
+  const first: MtlsChange[] = [];
+  let selected = 0;
+  for (const workload of review.workloads) {
+    const change = mtlsPorts(review.before.workloadFacts(workload)).map((port) => changeAt(review, workload, port)).find((c) => c?.after.mode === 'STRICT');
+    if (!change) continue;
+    selected++;
+    if (first.length < NAMES_SHOWN) first.push(change);
+  }
+  if (review.level?.after.mode !== 'STRICT') return { first, count: selected };
+  for (const workload of levelWorkloads(review)) {
+    if (first.length === NAMES_SHOWN) break;
+    first.push({ workload, port: 0, before: review.level.before, after: review.level.after });
+  }
+  return { first, count: selected + levelWorkloadCount(review) };
+}
+
 /** Pods without a sidecar outside the system namespaces, counted per namespace: `legacy (3), partial (1)`. */
 function unmeshedPods(view: ClusterView, rootNamespace: string): { total: number; text: string } {
-  const byNamespace = new Map<string, number>();
-  for (const workload of view.allWorkloads()) {
-    if (workload.sidecar || workload.namespace === rootNamespace || SYSTEM_NAMESPACES.has(workload.namespace)) continue;
-    byNamespace.set(workload.namespace, (byNamespace.get(workload.namespace) ?? 0) + workload.pods);
+  const counts = view.meshCounts('unmeshedPods');
+  const excluded = [rootNamespace, ...SYSTEM_NAMESPACES].filter((namespace) => counts.get(namespace) > 0);
+  const ranked = counts.top(NAMES_SHOWN + excluded.length).filter(([namespace]) => !excluded.includes(namespace));
+  const total = counts.total - excluded.reduce((sum, namespace) => sum + counts.get(namespace), 0);
+  return { total, text: countedNameList(ranked.map(([namespace, n]) => `${namespace} (${n})`), counts.size - excluded.length) };
+}
+
+/** The workloads without a sidecar that the policy selects: counted by the store for a mesh-wide policy. */
+function unmeshedTargets(view: ClusterView, policy: PolicyObject<'PeerAuthentication'>, rootNamespace: string): { pods: number; count: number; names: string[] } {
+  if (!isMeshWide(policy, rootNamespace)) {
+    const targets = workloadsInScope(view, policy, rootNamespace).filter((w) => !w.sidecar);
+    return { pods: targets.reduce((sum, w) => sum + w.pods, 0), count: new Set(targets.map(workloadName)).size, names: [...new Set(targets.map(workloadName))] };
   }
-  const sorted = [...byNamespace].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  return { total: sorted.reduce((sum, [, n]) => sum + n, 0), text: nameList(sorted.map(([ns, n]) => `${ns} (${n})`)) };
+  const names: string[] = [];
+  for (const namespace of view.meshCounts('unmeshedWorkloads').namespaces()) {
+    for (const workload of view.workloads(namespace)) if (!workload.sidecar && names.length < NAMES_SHOWN) names.push(workloadName(workload));
+    if (names.length === NAMES_SHOWN) break;
+  }
+  return { pods: view.meshCounts('unmeshedPods').total, count: view.meshCounts('unmeshedWorkloads').total, names };
 }

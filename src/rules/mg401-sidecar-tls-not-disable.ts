@@ -2,7 +2,7 @@ import { policySelector } from '../cluster/policy-order.js';
 import { pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
 import { ingressTlsListeners, selectorText, sidecarOf, sidecarTerminatingTls } from '../istio/sidecar-tls.js';
 import { mtlsText, nameList, objectName, portModeText, workloadName } from './describe.js';
-import { modeField, mtlsChanges, peerAuthenticationReview } from './mtls-changes.js';
+import { changeAt, levelWorkloads, modeField, peerAuthenticationReview } from './mtls-changes.js';
 import { defineRule, type Finding, type RuleContext, type Subject } from './types.js';
 
 /**
@@ -80,16 +80,16 @@ function sidecarDeleted({ object, namespace }: Subject<'Sidecar'>, { view, rootN
 
 function peerAuthenticationSide(subject: Subject<'PeerAuthentication'>, { view, rootNamespace }: RuleContext): Finding[] {
   const review = peerAuthenticationReview(subject, view, rootNamespace);
-  const listeners = (workload: Parameters<typeof sidecarOf>[1]) => {
-    const sidecar = sidecarOf(view, workload, rootNamespace);
-    return sidecar ? ingressTlsListeners(sidecar).map((listener) => ({ sidecar, ...listener })) : [];
-  };
   const deleting = subject.operation === 'DELETE';
   const findings: Finding[] = [];
-  for (const change of mtlsChanges(review)) {
-    if (change.before.mode !== 'DISABLE' || change.after.mode === 'DISABLE') continue;
-    for (const { sidecar, path, port } of listeners(change.workload)) {
-      if (port !== change.port) continue;
+  // A level change takes a DISABLE away only from ports that inherited it.
+  const level = review.level && review.level.before.mode === 'DISABLE' && review.level.after.mode !== 'DISABLE' ? levelWorkloads(review) : [];
+  for (const workload of [...review.workloads, ...level]) {
+    if (view.workloadFacts(workload).tlsPorts.length === 0) continue;
+    const sidecar = sidecarOf(view, workload, rootNamespace)!;
+    for (const { path, port } of ingressTlsListeners(sidecar)) {
+      const change = changeAt(review, workload, port);
+      if (!change || change.before.mode !== 'DISABLE' || change.after.mode === 'DISABLE') continue;
       findings.push({
         rule: 'MG401',
         severity: deleting ? 'warn' : 'deny',

@@ -1,8 +1,10 @@
+import { isMeshMode } from '../cluster/mesh-tally.js';
 import type { EffectiveMtls, PolicyObject, WorkloadInfo } from '../cluster/model.js';
+import { namespaceLevelMtls } from '../cluster/mtls.js';
+import { policySelector } from '../cluster/policy-order.js';
 import type { ClusterView } from '../cluster/view.js';
-import { pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
-import { ingressTlsListeners, sidecarOf } from '../istio/sidecar-tls.js';
-import { receivingPorts } from '../istio/workload-ports.js';
+import { mtlsPorts } from '../cluster/workload-facts.js';
+import { pendingChange, reviewedPolicy } from '../istio/scope.js';
 import type { Subject } from './types.js';
 
 /** One workload port whose effective mTLS mode the reviewed PeerAuthentication changes. */
@@ -13,13 +15,25 @@ export interface MtlsChange {
   after: EffectiveMtls;
 }
 
+/**
+ * A change of the namespace-wide mode (`namespace`) or of the mesh-wide one (`namespace` is the root
+ * namespace): every sidecar port that inherits that level moves from `before` to `after`, alike.
+ */
+export interface LevelChange {
+  namespace: string;
+  before: EffectiveMtls;
+  after: EffectiveMtls;
+}
+
 /** A PeerAuthentication under review and the cluster before and after it is applied (or deleted). */
 export interface PeerAuthenticationReview {
   policy: PolicyObject<'PeerAuthentication'>;
   before: ClusterView;
   after: ClusterView;
-  /** Workloads with a sidecar that the new object, or the old one on UPDATE, applies to. */
+  /** Workloads with a sidecar that the new object, or the old one on UPDATE, selects (workload policies). */
   workloads: WorkloadInfo[];
+  /** Set when the change moves the mode of its namespace, or of the mesh, for the ports that inherit it. */
+  level?: LevelChange;
   rootNamespace: string;
 }
 
@@ -30,6 +44,7 @@ export interface PeerAuthenticationReview {
  */
 const reviews = new WeakMap<object, { view: ClusterView; review: PeerAuthenticationReview }>();
 const changesOf = new WeakMap<PeerAuthenticationReview, MtlsChange[]>();
+const changesAt = new WeakMap<PeerAuthenticationReview, Map<WorkloadInfo, Map<number, MtlsChange | undefined>>>();
 
 export function peerAuthenticationReview(subject: Subject<'PeerAuthentication'>, view: ClusterView, rootNamespace: string): PeerAuthenticationReview {
   const cached = reviews.get(subject.object);
@@ -39,12 +54,29 @@ export function peerAuthenticationReview(subject: Subject<'PeerAuthentication'>,
   return review;
 }
 
+/**
+ * A workload policy reaches the workloads its selector picks (in the root namespace, none: Istio ignores
+ * it); a selectorless one moves the level of its namespace, or of the mesh. An UPDATE is both objects.
+ */
 function buildReview(subject: Subject<'PeerAuthentication'>, view: ClusterView, rootNamespace: string): PeerAuthenticationReview {
   const policy = reviewedPolicy('PeerAuthentication', subject.object, subject.namespace);
-  const scoped = workloadsInScope(view, policy, rootNamespace);
-  if (subject.oldObject) scoped.push(...workloadsInScope(view, reviewedPolicy('PeerAuthentication', subject.oldObject, subject.namespace), rootNamespace));
-  const workloads = modesUnchanged(subject) ? [] : [...new Map(scoped.filter((w) => w.sidecar).map((w) => [`${w.namespace}/${w.ref}`, w])).values()];
-  return { policy, before: view, after: view.withChange(pendingChange(policy, subject.operation)), workloads, rootNamespace };
+  const after = view.withChange(pendingChange(policy, subject.operation));
+  const review: PeerAuthenticationReview = { policy, before: view, after, workloads: [], rootNamespace };
+  if (modesUnchanged(subject)) return review;
+  const versions = subject.oldObject ? [policy, reviewedPolicy('PeerAuthentication', subject.oldObject, subject.namespace)] : [policy];
+  const selected = new Map<string, WorkloadInfo>();
+  for (const version of versions) {
+    const selector = policySelector(version);
+    if (!selector || version.namespace === rootNamespace) continue;
+    for (const workload of view.workloads(version.namespace, selector)) if (workload.sidecar) selected.set(workload.ref, workload);
+  }
+  review.workloads = [...selected.values()];
+  if (versions.some((version) => !policySelector(version))) {
+    const before = namespaceLevelMtls(view, rootNamespace, policy.namespace);
+    const afterLevel = namespaceLevelMtls(after, rootNamespace, policy.namespace);
+    if (before.mode !== afterLevel.mode) review.level = { namespace: policy.namespace, before, after: afterLevel };
+  }
+  return review;
 }
 
 /** An UPDATE that keeps selector, mtls and portLevelMtls (labels, annotations, finalizers) changes no mode. */
@@ -55,9 +87,63 @@ function modesUnchanged({ operation, object, oldObject }: Subject<'PeerAuthentic
 }
 
 /**
- * The workload ports whose effective mode differs after the change: every port a workload is known
- * to receive on, plus the ports its Sidecar terminates TLS on (they need not be declared); port 0
- * (the workload level) for a workload with no known port.
+ * How the change moves one workload port, or undefined when it does not: computed for a selected
+ * workload; for any other one, the level change when the port inherits that level. One lookup, so
+ * the rules can start from the objects that depend on a port (DestinationRules, Sidecars) instead of
+ * visiting every workload a namespace- or mesh-wide change reaches.
+ */
+export function changeAt(review: PeerAuthenticationReview, workload: WorkloadInfo, port: number): MtlsChange | undefined {
+  const byWorkload = changesAt.get(review) ?? new Map<WorkloadInfo, Map<number, MtlsChange | undefined>>();
+  changesAt.set(review, byWorkload);
+  const byPort = byWorkload.get(workload) ?? new Map<number, MtlsChange | undefined>();
+  byWorkload.set(workload, byPort);
+  if (!byPort.has(port)) byPort.set(port, computeChangeAt(review, workload, port));
+  return byPort.get(port);
+}
+
+function computeChangeAt(review: PeerAuthenticationReview, workload: WorkloadInfo, port: number): MtlsChange | undefined {
+  if (!workload.sidecar) return undefined;
+  const before = review.before.effectiveMtls(workload, port);
+  if (review.workloads.some((w) => w.ref === workload.ref && w.namespace === workload.namespace)) {
+    const after = review.after.effectiveMtls(workload, port);
+    return before.mode === after.mode ? undefined : { workload, port, before, after };
+  }
+  return review.level && inheritsLevel(review, review.level, workload, before) ? { workload, port, before, after: review.level.after } : undefined;
+}
+
+function inheritsLevel(review: PeerAuthenticationReview, level: LevelChange, workload: WorkloadInfo, before: EffectiveMtls): boolean {
+  if (level.namespace === review.rootNamespace) return isMeshMode(before);
+  return workload.namespace === level.namespace && (isMeshMode(before) || before.decidedBy?.scope === 'namespace');
+}
+
+/**
+ * The sidecar workloads the level change moves (a port of theirs inherits the level), lazily and
+ * without the selected ones: the namespace's workloads, or for a mesh-wide change those of the
+ * namespaces the store counts as inheriting the mesh mode (`meshModeWorkloads`), so a rule that names
+ * a few stops early.
+ */
+export function* levelWorkloads(review: PeerAuthenticationReview): Iterable<WorkloadInfo> {
+  const level = review.level;
+  if (!level) return;
+  const namespaces = level.namespace === review.rootNamespace ? review.before.meshCounts('meshModeWorkloads').namespaces() : [level.namespace];
+  for (const namespace of namespaces) {
+    for (const workload of review.before.workloads(namespace)) {
+      if (mtlsPorts(review.before.workloadFacts(workload)).some((port) => changeAt(review, workload, port)?.after === level.after)) yield workload;
+    }
+  }
+}
+
+/** How many workloads `levelWorkloads` yields: read from the store's count for a mesh-wide change. */
+export function levelWorkloadCount(review: PeerAuthenticationReview): number {
+  if (!review.level) return 0;
+  if (review.level.namespace === review.rootNamespace) return review.before.meshCounts('meshModeWorkloads').total;
+  return [...levelWorkloads(review)].length;
+}
+
+/**
+ * Every changed workload port: the selected workloads' ports, then those of the workloads the level
+ * change moves, each at every `mtlsPorts` port. A list as long as the change is wide: for mesh-wide
+ * changes prefer `changeAt` from the dependent objects, or `levelWorkloadCount`.
  */
 export function mtlsChanges(review: PeerAuthenticationReview): MtlsChange[] {
   const known = changesOf.get(review) ?? computeChanges(review);
@@ -65,16 +151,24 @@ export function mtlsChanges(review: PeerAuthenticationReview): MtlsChange[] {
   return known;
 }
 
+/**
+ * `mtlsChanges` without the level change's ports unless `wanted` says that level change matters: a rule
+ * that looks for one kind of move skips a namespace- or mesh-wide move of another kind unvisited.
+ */
+export function mtlsChangesIf(review: PeerAuthenticationReview, wanted: (level: LevelChange) => boolean): MtlsChange[] {
+  return review.level && !wanted(review.level) ? changesOfWorkloads(review, review.workloads) : mtlsChanges(review);
+}
+
 function computeChanges(review: PeerAuthenticationReview): MtlsChange[] {
+  return changesOfWorkloads(review, [...review.workloads, ...levelWorkloads(review)]);
+}
+
+function changesOfWorkloads(review: PeerAuthenticationReview, workloads: Iterable<WorkloadInfo>): MtlsChange[] {
   const changes: MtlsChange[] = [];
-  for (const workload of review.workloads) {
-    const sidecar = sidecarOf(review.before, workload, review.rootNamespace);
-    const ports = new Set([...receivingPorts(review.before, workload), ...(sidecar ? ingressTlsListeners(sidecar).map((l) => l.port) : [])]);
-    if (ports.size === 0) ports.add(0);
-    for (const port of ports) {
-      const before = review.before.effectiveMtls(workload, port);
-      const after = review.after.effectiveMtls(workload, port);
-      if (before.mode !== after.mode) changes.push({ workload, port, before, after });
+  for (const workload of workloads) {
+    for (const port of mtlsPorts(review.before.workloadFacts(workload))) {
+      const change = changeAt(review, workload, port);
+      if (change) changes.push(change);
     }
   }
   return changes;

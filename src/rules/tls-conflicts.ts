@@ -46,12 +46,26 @@ export interface ConflictingSite {
   conflicts: ConflictingTarget[];
 }
 
+/**
+ * MG301 and MG302 judge the same DestinationRule: its targets and their conflicts are computed once per
+ * reviewed spec and view (each admission request decodes a new object, so entries die with it).
+ */
+const conflictsOf = new WeakMap<object, { view: ClusterView; conflicts: ConflictingTarget[] }>();
+
+function allConflicts(view: ClusterView, rule: PolicyObject<'DestinationRule'>): ConflictingTarget[] {
+  const cached = conflictsOf.get(rule.spec);
+  if (cached?.view === view) return cached.conflicts;
+  const conflicts = tlsTargets(view, rule).flatMap((target) => tlsConflict(view, target) ?? []);
+  conflictsOf.set(rule.spec, { view, conflicts });
+  return conflicts;
+}
+
 /** The DestinationRule's tls blocks that cause `kind` of conflict, in document order, each with the targets it breaks. */
 export function conflictingSites(view: ClusterView, rule: PolicyObject<'DestinationRule'>, kind: TlsConflict): ConflictingSite[] {
   const sites = new Map<string, ConflictingSite>();
-  for (const target of tlsTargets(view, rule)) {
-    const conflict = tlsConflict(view, target);
-    if (conflict?.conflict !== kind) continue;
+  for (const conflict of allConflicts(view, rule)) {
+    const target = conflict.target;
+    if (conflict.conflict !== kind) continue;
     const site = sites.get(target.path) ?? { path: target.path, where: target.where, conflicts: [] };
     site.conflicts.push(conflict);
     sites.set(target.path, site);

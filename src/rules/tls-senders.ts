@@ -1,10 +1,9 @@
 import { serviceFqdn } from '../cluster/hosts.js';
-import type { MtlsMode, PolicyObject } from '../cluster/model.js';
+import type { MtlsMode, PolicyObject, ServiceInfo } from '../cluster/model.js';
 import type { ClientTls } from '../istio/destination-rule.js';
 import { tlsTargets, type TlsTarget } from '../istio/tls-targets.js';
-import { servedOn } from '../istio/workload-ports.js';
 import { objectName, workloadPortName } from './describe.js';
-import { modeField, mtlsChanges, peerAuthenticationReview, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
+import { changeAt, modeField, peerAuthenticationReview, type PeerAuthenticationReview } from './mtls-changes.js';
 import type { Finding, Operation, RuleContext, Subject } from './types.js';
 
 /** A DestinationRule tls block that sends one mode to ports a PeerAuthentication change moves, for one finding. */
@@ -18,20 +17,43 @@ export interface TlsSender {
 }
 
 /**
- * The DestinationRules that, after the change, send `mode` to one of the changed workload ports through
- * a Service, as seen from the Service's own namespace (exportTo). Looked up from the changed ports:
- * the Services that serve each port, then the rules for their hosts, so nothing else is visited.
+ * The Services through which the change's ports are reached: those selecting the selected workloads,
+ * every Service of the namespace whose mode moves, or of the namespaces that inherit a mesh-wide mode.
  */
-function tlsSendersTo(review: PeerAuthenticationReview, changes: readonly MtlsChange[], mode: ClientTls['mode'], operation: Operation): TlsSender[] {
+function servicesReached(review: PeerAuthenticationReview): ServiceInfo[] {
+  const services = new Set<ServiceInfo>();
+  for (const workload of review.workloads) for (const service of review.before.servicesSelecting(workload)) services.add(service);
+  const level = review.level;
+  if (level) {
+    const namespaces = level.namespace === review.rootNamespace ? review.before.meshCounts('meshModeWorkloads').namespaces() : [level.namespace];
+    for (const namespace of namespaces) for (const service of review.before.servicesForHost(serviceFqdn(namespace, '*'), namespace)) services.add(service);
+  }
+  return [...services];
+}
+
+/**
+ * The DestinationRules that, after the change, send `sent` to a workload port the change makes `mode`,
+ * through a Service, as seen from the Service's own namespace (exportTo). Looked up from the dependent
+ * side: the Services that reach the changed ports, the rules for their hosts, and for each tls block of
+ * `sent` the one port it reaches (`changeAt`), so a namespace- or mesh-wide change visits no workload
+ * that no such rule reaches. The first block of a rule that reaches a port is the one reported.
+ */
+function tlsSendersTo(review: PeerAuthenticationReview, mode: MtlsMode, sent: ClientTls['mode'], operation: Operation): TlsSender[] {
+  if (review.workloads.length === 0 && review.level?.after.mode !== mode) return [];
   const targetsOf = new Map<PolicyObject<'DestinationRule'>, TlsTarget[]>();
   const senders = new Map<string, TlsSender>();
-  for (const change of changes) {
-    for (const { service } of servedOn(review.after, change.workload, change.port)) {
-      for (const rule of review.after.destinationRulesForHost(serviceFqdn(service.namespace, service.name), service.namespace)) {
-        const targets = targetsOf.get(rule) ?? tlsTargets(review.after, rule).filter((t) => t.tls.mode === mode);
-        targetsOf.set(rule, targets);
-        const target = targets.find((t) => t.containerPort === change.port && t.workload.ref === change.workload.ref && t.workload.namespace === change.workload.namespace);
-        if (!target) continue;
+  const reached = new Set<string>();
+  for (const service of servicesReached(review)) {
+    for (const rule of review.after.destinationRulesForHost(serviceFqdn(service.namespace, service.name), service.namespace)) {
+      const targets = targetsOf.get(rule) ?? tlsTargets(review.after, rule).filter((t) => t.tls.mode === sent);
+      targetsOf.set(rule, targets);
+      for (const target of targets) {
+        if (target.service !== service) continue;
+        const port = `${objectName(rule)} ${target.workload.namespace}/${target.workload.ref}:${target.containerPort}`;
+        if (reached.has(port)) continue;
+        reached.add(port);
+        const change = changeAt(review, target.workload, target.containerPort);
+        if (change?.after.mode !== mode) continue;
         const path = modeField(change, review, operation);
         const key = `${path} ${objectName(rule)} ${target.path}`;
         const sender = senders.get(key) ?? { path, rule, target, servers: [] };
@@ -57,6 +79,5 @@ export function tlsSenderFindings(
 ): Finding[] {
   const review = peerAuthenticationReview(subject, view, rootNamespace);
   const deleting = subject.operation === 'DELETE';
-  const changes = mtlsChanges(review).filter((c) => c.after.mode === mode);
-  return tlsSendersTo(review, changes, sent, subject.operation).map((sender) => ({ rule, severity: deleting ? 'warn' : 'deny', path: sender.path, message: message(sender, deleting) }));
+  return tlsSendersTo(review, mode, sent, subject.operation).map((sender) => ({ rule, severity: deleting ? 'warn' : 'deny', path: sender.path, message: message(sender, deleting) }));
 }
