@@ -8,10 +8,11 @@ import { formatJson } from './format-json.js';
 import { formatSarif } from './format-sarif.js';
 import { formatText } from './format-text.js';
 import { readSources } from './inputs.js';
+import type { ClusterFlags, LiveCluster } from './live-cluster.js';
 import { terminalProgress } from './progress.js';
 import { EXIT_USAGE, exitCode, type CheckReport, type FailOn } from './report.js';
 import { runCheck } from './run-check.js';
-import { CHECK_USAGE } from './usage.js';
+import { CHECK_USAGE, DEFAULT_CLUSTER_TIMEOUT_SECONDS } from './usage.js';
 
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -34,14 +35,22 @@ export async function runCheckCommand(args: string[], io: CheckIo): Promise<numb
       output: { type: 'string', short: 'o', default: 'text' },
       settings: { type: 'string' },
       'fail-on': { type: 'string', default: 'deny' },
-      namespace: { type: 'string', short: 'n', default: 'default' },
+      namespace: { type: 'string', short: 'n' },
+      cluster: { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'cluster-timeout': { type: 'string' },
     },
   });
   const format = values.output as Format;
   const failOn = values['fail-on'] as FailOn;
+  const timeoutSeconds = Number(values['cluster-timeout'] ?? DEFAULT_CLUSTER_TIMEOUT_SECONDS);
+  const clusterFlagsAlone = !values.cluster && (['kubeconfig', 'context', 'cluster-timeout'] as const).find((flag) => values[flag] !== undefined);
   const usageError =
     (!FORMATS.includes(format) && `--output must be one of ${FORMATS.join(', ')}, got "${values.output}"`) ||
     (!FAIL_ON.includes(failOn) && `--fail-on must be one of ${FAIL_ON.join(', ')}, got "${values['fail-on']}"`) ||
+    (clusterFlagsAlone && `--${clusterFlagsAlone} goes with --cluster`) ||
+    (!(timeoutSeconds > 0) && `--cluster-timeout must be a positive number of seconds, got "${values['cluster-timeout']}"`) ||
     (positionals.length === 0 && 'name at least one file or directory, or - for standard input') ||
     (positionals.filter((p) => p === '-').length > 1 && 'standard input (-) can be read only once');
   if (usageError) {
@@ -55,16 +64,41 @@ export async function runCheckCommand(args: string[], io: CheckIo): Promise<numb
     env: io.env,
     knownRules: new Set(registry.all().map((r) => r.id)),
   });
+  let cluster: LiveCluster | undefined;
+  if (values.cluster) {
+    cluster = await readCluster({ kubeconfig: values.kubeconfig, context: values.context, timeoutSeconds }, io, settings.rootNamespace);
+    if (!cluster) return EXIT_USAGE;
+  }
+  const defaultNamespace = values.namespace ?? cluster?.namespace ?? 'default';
+  const viewOptions = { rootNamespace: settings.rootNamespace, defaultNamespace };
   const { sources, problems } = await readSources(positionals, io.stdin);
   const report = runCheck(sources, problems, {
     registry,
     settings,
-    defaultNamespace: values.namespace,
-    buildView: (objects) => buildManifestView(objects, { rootNamespace: settings.rootNamespace, defaultNamespace: values.namespace }),
+    defaultNamespace,
+    buildView: (objects) => (cluster ? cluster.view(objects, viewOptions) : buildManifestView(objects, viewOptions)),
     progress: terminalProgress(io.stderr),
   });
   await write(io.stdout, render(report, format, { colour: wantsColour(io.stdout, io.env), rules: registry.all() }));
   return exitCode(report, failOn);
+}
+
+/**
+ * `--cluster`: the live cluster, with a line on standard error that says which; undefined after saying why
+ * it could not be read. The Kubernetes client is loaded only here: it costs every offline run seconds on a
+ * busy CI runner.
+ */
+async function readCluster(flags: ClusterFlags, io: CheckIo, rootNamespace: string): Promise<LiveCluster | undefined> {
+  const { ClusterUnavailableError, readLiveCluster } = await import('./live-cluster.js');
+  try {
+    const cluster = await readLiveCluster(flags, io.env, rootNamespace);
+    io.stderr.write(`meshguard check: with the cluster state of context "${cluster.context}" (server ${cluster.server}): ${cluster.objects} objects\n`);
+    return cluster;
+  } catch (error) {
+    if (!(error instanceof ClusterUnavailableError)) throw error;
+    io.stderr.write(`meshguard check: ${error.message}\n`);
+    return undefined;
+  }
 }
 
 function render(report: CheckReport, format: Format, options: { colour: boolean; rules: readonly Rule[] }): string {

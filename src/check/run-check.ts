@@ -18,7 +18,11 @@ export interface CheckOptions {
   settings: Settings;
   /** The namespace of namespaced objects that name none, like kubectl's current namespace. */
   defaultNamespace: string;
-  /** Builds the cluster state the cross-resource rules read, from every object that was read. */
+  /**
+   * Builds the cluster state the cross-resource rules read, from every object that was read. It may
+   * complete the objects as the API server would before they are judged (`check --cluster` gives an
+   * existing Istio object the cluster's creationTimestamp).
+   */
   buildView(objects: KubeObject[]): ClusterView & { skipped?: readonly SkippedManifest[] };
   progress?: Progress;
 }

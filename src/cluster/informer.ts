@@ -1,6 +1,8 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject } from '@kubernetes/client-node';
 import type { Logger } from '../server/logger.js';
+import { describeApiError } from './api-errors.js';
 import type { CacheMetrics } from './cache-metrics.js';
+import { listEveryPage } from './kube-apis.js';
 import { resourcePath, type CachedObject, type KubeApis, type WatchedResource } from './resources.js';
 import type { ClusterStore } from './store.js';
 
@@ -85,18 +87,7 @@ export class ResourceInformer {
     this.phase = 'list';
     if (this.lists++ > 0) this.options.metrics.relists.inc({ resource: this.name });
     const { resource, apis, pageSize } = this.options;
-    const items: CachedObject[] = [];
-    let resourceVersion: string | undefined;
-    let continueToken: string | undefined;
-    do {
-      const page = listPage(await resource.list(apis, { limit: pageSize, ...(continueToken ? { _continue: continueToken } : {}) }));
-      for (const item of page.items) {
-        const slim = resource.slim(item);
-        if (slim) items.push(slim);
-      }
-      resourceVersion = page.resourceVersion;
-      continueToken = page.continueToken;
-    } while (continueToken);
+    const { items, resourceVersion } = await listEveryPage(resource, apis, pageSize);
     return { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion }, items };
   }
 
@@ -122,11 +113,11 @@ export class ResourceInformer {
   private failed(error: unknown): void {
     if (this.stopped) return;
     const phase = this.phase;
-    this.lastErrorText = `${phase} failed: ${describe(error)}`;
+    this.lastErrorText = `${phase} failed: ${describeApiError(error)}`;
     this.options.metrics.errors.inc({ resource: this.name, phase });
     const { initialMs, maxMs } = this.options.backoff;
     const delay = Math.min(maxMs, initialMs * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
-    this.options.logger.warn({ resource: this.name, phase, error: describe(error), retryInMs: Math.round(delay) }, 'cluster cache list/watch failed; retrying');
+    this.options.logger.warn({ resource: this.name, phase, error: describeApiError(error), retryInMs: Math.round(delay) }, 'cluster cache list/watch failed; retrying');
     clearTimeout(this.retry);
     this.retry = setTimeout(() => this.start(), delay);
     this.retry.unref();
@@ -184,36 +175,4 @@ class SlimmingWatch extends Watch {
     if (this.stopped) controller.abort();
     return controller;
   }
-}
-
-/** Typed lists carry `metadata._continue`, raw JSON lists `metadata.continue`. */
-function listPage(list: unknown): { items: unknown[]; resourceVersion?: string; continueToken?: string } {
-  const { items, metadata } = (list ?? {}) as { items?: unknown; metadata?: { resourceVersion?: string; _continue?: string; continue?: string } };
-  return {
-    items: Array.isArray(items) ? items : [],
-    resourceVersion: metadata?.resourceVersion,
-    continueToken: metadata?._continue || metadata?.continue || undefined,
-  };
-}
-
-/** One line for logs and /readyz: the HTTP status and the API server's Status message when there is one. */
-function describe(error: unknown): string {
-  if (!error || typeof error !== 'object') return String(error);
-  const { code, statusCode, message, body } = error as { code?: unknown; statusCode?: unknown; message?: unknown; body?: unknown };
-  const status = typeof code === 'number' ? code : typeof statusCode === 'number' ? statusCode : undefined;
-  const text = statusMessage(body) ?? (typeof message === 'string' ? message.split('\n', 1)[0]! : String(error));
-  return (status === undefined ? text : `HTTP ${status}: ${text}`).slice(0, 300);
-}
-
-function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
-  const message = (parsed as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : undefined;
 }

@@ -26,6 +26,17 @@ const TimedMetadata = Type.Object(
   { additionalProperties: false },
 );
 
+/** Pods keep their controller (a ReplicaSet, StatefulSet, Job...): the check replaces the pods of a workload it is given. */
+const OwnerReference = Type.Object(
+  { kind: Type.String(), name: Type.String(), controller: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+const PodMetadata = Type.Object(
+  { ...Metadata.properties, ownerReferences: Type.Optional(Type.Array(OwnerReference)) },
+  { additionalProperties: false },
+);
+
 const ContainerPort = Type.Object(
   { containerPort: Type.Integer(), name: Type.Optional(Type.String()) },
   { additionalProperties: false },
@@ -60,7 +71,7 @@ const envelope = { apiVersion: Type.Optional(Type.String()), kind: Type.Optional
 export const PodShape = Type.Object(
   {
     ...envelope,
-    metadata: Metadata,
+    metadata: PodMetadata,
     spec: PodSpec,
     status: Type.Optional(Type.Object({ phase: Type.Optional(Type.String()) }, { additionalProperties: false })),
   },

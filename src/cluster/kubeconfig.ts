@@ -12,7 +12,7 @@ export class ClusterConfigError extends SettingsError {}
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export interface KubeConfigSources {
-  /** `cluster.kubeconfig` from the settings: an explicit file wins over everything else. */
+  /** `cluster.kubeconfig` from the settings, or `--kubeconfig`: an explicit file wins over everything else. */
   kubeconfigFile?: string;
   env: NodeJS.ProcessEnv;
   /** Where the pod's service account token is mounted (tests point it elsewhere). */
@@ -28,23 +28,58 @@ export interface KubeConfigSources {
  */
 export function resolveKubeConfig(source: ClusterSource, sources: KubeConfigSources): KubeConfig | undefined {
   if (source === 'none') return undefined;
-  const kubeConfig = new KubeConfig();
+  if (sources.kubeconfigFile === undefined && inPod(sources)) return inClusterConfig();
   const file = sources.kubeconfigFile ?? kubeconfigFromEnvironment(sources);
-  if (sources.kubeconfigFile === undefined && sources.env.KUBERNETES_SERVICE_HOST && existsSync(sources.serviceAccountToken ?? SERVICE_ACCOUNT_TOKEN)) {
-    kubeConfig.loadFromCluster();
-  } else if (file !== undefined) {
-    if (!existsSync(file)) throw new ClusterConfigError(`kubeconfig ${file} does not exist`);
-    try {
-      kubeConfig.loadFromFile(file);
-    } catch (error) {
-      throw new ClusterConfigError(`kubeconfig ${file} cannot be read: ${(error as Error).message}`);
-    }
-    if (!kubeConfig.getCurrentCluster()) throw new ClusterConfigError(`kubeconfig ${file} has no current context with a cluster`);
-  } else if (source === 'kubernetes') {
-    throw new ClusterConfigError('cluster.source is kubernetes, but there is no in-cluster service account, KUBECONFIG or ~/.kube/config');
-  } else {
-    return undefined;
+  if (file !== undefined) return loadKubeconfigFile(file);
+  if (source === 'kubernetes') throw new ClusterConfigError('cluster.source is kubernetes, but there is no in-cluster service account, KUBECONFIG or ~/.kube/config');
+  return undefined;
+}
+
+/**
+ * kubectl's order, for the command line: `--kubeconfig`, else `KUBECONFIG`, else `~/.kube/config`,
+ * else the in-cluster service account (a CI job in a pod that sets KUBECONFIG means that cluster, not
+ * the pod's own). `context` replaces the current context, like `kubectl --context`. Returns undefined
+ * when there is none of them.
+ */
+export function resolveKubectlConfig(sources: KubeConfigSources & { context?: string }): KubeConfig | undefined {
+  const file = sources.kubeconfigFile ?? kubeconfigFromEnvironment(sources);
+  if (file !== undefined) return loadKubeconfigFile(file, sources.context);
+  if (!inPod(sources)) return undefined;
+  const kubeConfig = inClusterConfig();
+  if (sources.context !== undefined) useContext(kubeConfig, sources.context, 'the in-cluster configuration');
+  return kubeConfig;
+}
+
+function loadKubeconfigFile(file: string, context?: string): KubeConfig {
+  if (!existsSync(file)) throw new ClusterConfigError(`kubeconfig ${file} does not exist`);
+  const kubeConfig = new KubeConfig();
+  try {
+    kubeConfig.loadFromFile(file);
+  } catch (error) {
+    throw new ClusterConfigError(`kubeconfig ${file} cannot be read: ${(error as Error).message}`);
   }
+  if (context !== undefined) useContext(kubeConfig, context, `kubeconfig ${file}`);
+  if (!kubeConfig.getCurrentCluster()) {
+    throw new ClusterConfigError(`kubeconfig ${file} has no ${context === undefined ? 'current context' : `context "${context}"`} with a cluster`);
+  }
+  return kubeConfig;
+}
+
+function useContext(kubeConfig: KubeConfig, context: string, where: string): void {
+  if (!kubeConfig.getContextObject(context)) {
+    const known = kubeConfig.getContexts().map((c) => c.name);
+    throw new ClusterConfigError(`${where} has no context "${context}" (contexts: ${known.join(', ') || 'none'})`);
+  }
+  kubeConfig.setCurrentContext(context);
+}
+
+function inPod(sources: KubeConfigSources): boolean {
+  return Boolean(sources.env.KUBERNETES_SERVICE_HOST) && existsSync(sources.serviceAccountToken ?? SERVICE_ACCOUNT_TOKEN);
+}
+
+function inClusterConfig(): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromCluster();
   return kubeConfig;
 }
 

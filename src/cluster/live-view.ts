@@ -1,10 +1,11 @@
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../server/logger.js';
 import type { ReadinessCheck } from '../server/readiness.js';
 import type { Settings } from '../settings.js';
 import { CacheMetrics } from './cache-metrics.js';
 import { ResourceInformer, type Backoff } from './informer.js';
+import { makeKubeApis } from './kube-apis.js';
 import { resolveKubeConfig } from './kubeconfig.js';
 import { watchedResources } from './resources.js';
 import { ClusterStore } from './store.js';
@@ -40,11 +41,7 @@ const DEFAULT_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000 };
 export function createLiveView(options: LiveViewOptions): LiveView {
   const { kubeConfig, rootNamespace, logger } = options;
   const metrics = new CacheMetrics(options.registry);
-  const apis = {
-    core: kubeConfig.makeApiClient(CoreV1Api),
-    apps: kubeConfig.makeApiClient(AppsV1Api),
-    custom: kubeConfig.makeApiClient(CustomObjectsApi),
-  };
+  const apis = makeKubeApis(kubeConfig);
   const informers: ResourceInformer[] = [];
   const store = new ClusterStore(rootNamespace, () => informers.every((i) => i.synced));
   for (const resource of watchedResources(rootNamespace)) {

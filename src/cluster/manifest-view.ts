@@ -3,13 +3,16 @@ import { isRecord } from '../admission/review.js';
 import { KIND_VERSIONS, ruleKindOf } from '../istio/kinds.js';
 import { describeShapeIssue, shapeIssue } from '../istio/shape.js';
 import type { KubeObject } from '../k8s/types.js';
-import { CronJobShape, TemplatedWorkloadShape, slimmer, type PodTemplateObject, type Slimmer } from './kube-shapes.js';
+import { CronJobShape, TemplatedWorkloadShape, slimmer, type PodObject, type PodTemplateObject, type Slimmer } from './kube-shapes.js';
+import type { ClusterListing } from './list-once.js';
 import type { Labels } from './model.js';
+import { podOwners } from './pod-owner.js';
 import { plannedWorkload } from './project.js';
 import {
   ISTIO_KINDS,
   ISTIO_RESOURCES,
   ISTIOD_SELECTOR,
+  namespaceOf,
   slimIstiod,
   slimPod,
   watchedResources,
@@ -25,6 +28,13 @@ export interface ManifestViewOptions {
   rootNamespace?: string;
   /** Where objects without `metadata.namespace` go, as `kubectl apply` would put them; default `default`. */
   defaultNamespace?: string;
+  /**
+   * The live cluster, listed once (`meshguard check --cluster`): the manifests are the change applied
+   * on top of it. An object in the manifests replaces the cluster's object of the same kind, namespace
+   * and name, and a workload in the manifests replaces the running pods it made (its template stands
+   * for them); everything else comes from the cluster.
+   */
+  cluster?: ClusterListing;
 }
 
 /** A document the view could not read, and why (the offline check reports these). */
@@ -55,8 +65,8 @@ const TEMPLATED_KINDS: Readonly<Record<string, string>> = {
  * pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs, the five
  * Istio kinds in every served version, and istiod's Deployment; `List` kinds are expanded and other
  * kinds ignored. Pods and templates are what will run: they have a sidecar when they carry
- * `istio-proxy` or when Istio's injector will add one, given the Namespace manifests' labels.
- * The objects given are not modified.
+ * `istio-proxy` or when Istio's injector will add one, given the Namespace manifests' labels (or,
+ * with `cluster`, the cluster's Namespaces). The objects given are not modified.
  */
 export function buildManifestView(objects: KubeObject[], options: ManifestViewOptions = {}): ManifestView {
   const rootNamespace = options.rootNamespace ?? 'istio-system';
@@ -77,6 +87,8 @@ export function buildManifestView(objects: KubeObject[], options: ManifestViewOp
     const slimmed = read(index, object, watched.slim);
     if (slimmed) watched.upsert(store, slimmed);
   };
+
+  if (options.cluster) loadCluster(store, options.cluster, plannedWorkloads(items, defaultNamespace));
 
   // Namespaces first: injection of the pods below depends on their labels.
   items.forEach((object, index) => {
@@ -115,6 +127,28 @@ export function buildManifestView(objects: KubeObject[], options: ManifestViewOp
     }
   });
   return Object.assign(store, { skipped });
+}
+
+/** The cluster's objects, less the pods of the workloads the manifests hold (`namespace/Kind/name`). */
+function loadCluster(store: ClusterStore, listing: ClusterListing, replacedWorkloads: ReadonlySet<string>): void {
+  for (const { resource, items } of listing) {
+    for (const item of items) {
+      const namespace = namespaceOf(item);
+      if (resource.name === 'pods' && podOwners(item as PodObject).some((owner) => replacedWorkloads.has(`${namespace}/${owner}`))) continue;
+      resource.upsert(store, item);
+    }
+  }
+}
+
+function plannedWorkloads(items: readonly KubeObject[], defaultNamespace: string): Set<string> {
+  const planned = new Set<string>();
+  for (const object of items) {
+    const [group, kind] = typeOf(object).split('/') as [string, string];
+    if (TEMPLATED_KINDS[kind] === group || `${group}/${kind}` === 'batch/CronJob') {
+      planned.add(`${object.metadata?.namespace || defaultNamespace}/${kind}/${object.metadata?.name}`);
+    }
+  }
+  return planned;
 }
 
 /** Multi-document YAML (`---`), as `kubectl apply -f` reads it; for tests and the offline check. */

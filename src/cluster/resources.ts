@@ -71,6 +71,10 @@ export const ISTIO_RESOURCES: Readonly<Record<IstioKind, string>> = {
 
 export const ISTIO_KINDS = Object.keys(ISTIO_RESOURCES) as IstioKind[];
 
+const ISTIO_PLURALS: ReadonlySet<string> = new Set(Object.values(ISTIO_RESOURCES));
+
+export const isIstioResource = (resource: WatchedResource): boolean => ISTIO_PLURALS.has(resource.name);
+
 /** The label istiod's Deployments carry in every Istio install (istioctl, Helm chart `istiod`). */
 export const ISTIOD_SELECTOR = 'app=istiod';
 
