@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCertificateAuthority, issueServingCertificate, servingNames } from './generate.js';
 
@@ -28,8 +28,4 @@ export function ensureCertificateFiles(options: CertificateFilesOptions): boolea
   if (existsSync(join(options.dir, FILE_NAMES.cert)) && existsSync(join(options.dir, FILE_NAMES.key))) return false;
   writeCertificateFiles(options);
   return true;
-}
-
-export function readCaBundle(dir: string): string {
-  return Buffer.from(readFileSync(join(dir, FILE_NAMES.caCert))).toString('base64');
 }
