@@ -9,6 +9,7 @@ import { Metrics } from '../../src/server/metrics.js';
 import { serve } from '../../src/server/serve.js';
 import { loadSettings } from '../../src/settings.js';
 import { eventually } from '../helpers/eventually.js';
+import { replaceFile } from '../helpers/replace-file.js';
 import { reviewWithObject } from '../helpers/fixtures.js';
 import { capturingLogger } from '../helpers/log-capture.js';
 import { quickCertificates, writeServingFiles } from '../helpers/quick-certs.js';
@@ -45,7 +46,7 @@ t.test('the settings file is reloaded on change; an invalid change keeps the las
 
   t.equal((await verdict()).response?.allowed, false, 'enforce: MG201 denies');
 
-  writeFileSync(file, `mode: warn\n${server(0)}`);
+  replaceFile(file, `mode: warn\n${server(0)}`);
   await eventually(() => running.settings().mode === 'warn');
   const warned = (await verdict()).response;
   t.equal(warned?.allowed, true, 'warn: admitted');
@@ -53,7 +54,7 @@ t.test('the settings file is reloaded on change; an invalid change keeps the las
   t.match(await reloads(), 'meshguard_reloads_total{target="settings",result="success"} 1');
   t.match(lines.find((l) => l.msg === 'settings reloaded'), { mode: 'warn', restartOnly: [] });
 
-  writeFileSync(file, `mode: audit\n${server(0)}`);
+  replaceFile(file, `mode: audit\n${server(0)}`);
   await eventually(async () => (await reloads()).includes('meshguard_reloads_total{target="settings",result="failure"} 1'));
   t.equal(running.settings().mode, 'warn', 'the last good settings stay');
   t.equal((await verdict()).response?.allowed, true);
@@ -62,7 +63,7 @@ t.test('the settings file is reloaded on change; an invalid change keeps the las
     reason: `${file}: mode: expected one of enforce, warn (got "audit")`,
   });
 
-  writeFileSync(file, `mode: enforce\n${server(9443)}`);
+  replaceFile(file, `mode: enforce\n${server(9443)}`);
   await eventually(() => running.settings().mode === 'enforce');
   t.match(lines.findLast((l) => l.msg?.toString().startsWith('settings reloaded')), {
     msg: 'settings reloaded; changes to server take effect at the next restart',
