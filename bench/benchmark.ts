@@ -10,6 +10,7 @@ import { LoadGenerator } from './load-generator.js';
 import type { LoadRun } from './load-protocol.js';
 import { freePort, startServer, type ServerProcess } from './processes.js';
 import { describeMachine, serverFigures, type BenchReport, type MeasuredRun } from './report.js';
+import { ISSUE_SCALE } from './synthetic-cluster.js';
 import { checkTargets } from './targets.js';
 
 export interface BenchOptions {
@@ -86,7 +87,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       },
       ...evaluationFigures(mix, clusters, options.evaluationIterations),
     };
-    return { ...report, targets: checkTargets(report, served.pods > 0) };
+    return { ...report, targets: checkTargets(report, served.pods >= ISSUE_SCALE.pods) };
   } finally {
     load?.close();
     await Promise.all(servers.map((server) => server.stop()));
@@ -136,7 +137,7 @@ function evaluationFigures(mix: readonly MixEntry[], clusters: readonly ClusterS
     kind,
     medianMicros: perCluster.map((cost) => cost.kinds.find((row) => row.kind === kind)!.medianMicros),
   }));
-  return { clusters: clusters.map((scenario) => scenario.label), evaluation, slowestReviews: perCluster.map((cost) => cost.slowest) };
+  return { clusters: clusters.map(({ name, label }) => ({ name, label })), evaluation, slowestReviews: perCluster.map((cost) => cost.slowest) };
 }
 
 function describeLength(length: LoadRun['length']): string {

@@ -1,5 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { RuleKind } from '../src/istio/kinds.js';
+import { CLUSTER_RATIOS, clusterRatios, ratioHeading } from './cluster-ratios.js';
+import type { ClusterScenario } from './clusters.js';
 import type { ReviewCost } from './evaluation-cost.js';
 import type { LatencyFigures, LoadResult } from './load-protocol.js';
 import { totalErrors } from './load-protocol.js';
@@ -52,8 +54,8 @@ export interface BenchReport {
   meshguard: ServerFigures;
   floor: ServerFigures;
   ratios: { throughput: number; p99: number };
-  /** Cluster scenarios of the in-process measurement, e.g. `empty`, `10,000 pods`. */
-  clusters: string[];
+  /** Cluster scenarios of the in-process measurement, smallest first, e.g. `{ name: 'empty', label: 'empty cluster' }`. */
+  clusters: Array<Pick<ClusterScenario, 'name' | 'label'>>;
   evaluation: EvaluationRow[];
   /** The costliest review of the mix, per cluster (in the order of `clusters`). */
   slowestReviews: ReviewCost[];
@@ -85,6 +87,10 @@ export function serverFigures(name: string, runs: readonly MeasuredRun[], peakRs
 
 export function formatReport(report: BenchReport): string {
   const { machine, load } = report;
+  const ratioColumns = CLUSTER_RATIOS.flatMap((ratio) => {
+    const values = clusterRatios(ratio, report);
+    return values ? [{ heading: ratioHeading(ratio), meaning: ratio.meaning, values }] : [];
+  });
   const lines = [
     `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start`,
     `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with the cluster "${load.servedCluster}"`,
@@ -123,19 +129,15 @@ export function formatReport(report: BenchReport): string {
     '',
     table(
       1,
-      ['handleReview median µs', ...report.clusters, ...(report.clusters.length > 1 ? ['ratio'] : [])],
-      report.evaluation.map((row) => [row.kind, ...row.medianMicros.map((us) => fixed(us, 1)), ...(row.medianMicros.length > 1 ? [fixed(clusterRatio(row), 2)] : [])]),
+      ['handleReview median µs', ...report.clusters.map((cluster) => cluster.label), ...ratioColumns.map((column) => column.heading)],
+      report.evaluation.map((row, index) => [row.kind, ...row.medianMicros.map((us) => fixed(us, 1)), ...ratioColumns.map((column) => fixed(column.values[index]!, 2))]),
     ),
-    ...report.slowestReviews.map((review, index) => `slowest review, ${report.clusters[index]}: ${review.fixture} ${fixed(review.medianMicros, 1)} µs`),
+    ...ratioColumns.map((column) => `${column.heading}: ${column.meaning}`),
+    ...report.slowestReviews.map((review, index) => `slowest review, ${report.clusters[index]!.label}: ${review.fixture} ${fixed(review.medianMicros, 1)} µs`),
     '',
     ...report.targets.map((check) => `${check.met === undefined ? 'n/a ' : check.met ? 'met ' : 'MISS'}  ${check.target}: ${check.actual}`),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** Largest cluster over the first (empty) one. */
-export function clusterRatio(row: EvaluationRow): number {
-  return row.medianMicros.at(-1)! / row.medianMicros[0]!;
 }
 
 function latencyCells(latency: LatencyFigures): string[] {

@@ -7,7 +7,10 @@ import { formatReport } from './report.js';
 const USAGE = `npm run bench [-- --seconds N] [--connections N] [--clusters A,B] [--json FILE] [--cpu-prof DIR]
   --seconds N      length of each of the four measured runs (default ${'seconds' in DEFAULT_OPTIONS.run ? DEFAULT_OPTIONS.run.seconds : ''})
   --connections N  concurrent keep-alive connections (default ${DEFAULT_OPTIONS.connections})
-  --clusters A,B   cluster scenarios, smallest first; meshguard is served with the last (default ${CLUSTER_SCENARIOS.map((s) => s.name).join(',')})
+  --clusters A,B   cluster scenarios, smallest first (default ${CLUSTER_SCENARIOS.map((s) => s.name).join(',')}): empty;
+                   reviewed, the reviewed namespaces (ns-000, ns-001) alone; synthetic, the 10,000-pod cluster.
+                   meshguard is served with the last. The cluster-size target (synthetic ÷ reviewed) needs
+                   both of those; the peak RSS target needs synthetic served
   --json FILE      also write the report as JSON
   --cpu-prof DIR   write V8 CPU profiles of both servers into DIR (meshguard.cpuprofile, floor.cpuprofile);
                    node dist/bench/profile-summary.js DIR/meshguard.cpuprofile sums them up`;

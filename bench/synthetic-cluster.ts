@@ -33,7 +33,7 @@ export const namespaceName = (i: number) => `ns-${String(i).padStart(3, '0')}`;
  * The namespaces the rule-cost reviews touch (ns-000 and ns-001), each with the same contents as in
  * the issue's cluster, and nothing else: what a review costs when the cluster is no larger than its answer.
  */
-export const REVIEWED_NAMESPACES_ONLY: SyntheticClusterOptions = { namespaces: 2, pods: 40, services: 8, peerAuthentications: 4, authorizationPolicies: 4, destinationRules: 2 };
+export const REVIEWED_NAMESPACES_ONLY = { namespaces: 2, pods: 40, services: 8, peerAuthentications: 4, authorizationPolicies: 4, destinationRules: 2 } satisfies SyntheticClusterOptions;
 export const appName = (i: number) => `app-${i % APPS_PER_NAMESPACE}`;
 
 /**

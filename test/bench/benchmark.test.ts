@@ -1,7 +1,7 @@
 import t from 'tap';
 import { runBenchmark } from '../../bench/benchmark.js';
 import { bodyMix } from '../../bench/body-mix.js';
-import { CLUSTER_SCENARIOS } from '../../bench/clusters.js';
+import { CLUSTER_SCENARIOS, EMPTY_CLUSTER, scenarioNamed, scenarioView } from '../../bench/clusters.js';
 import { formatReport, type BenchReport } from '../../bench/report.js';
 import { checkTargets } from '../../bench/targets.js';
 
@@ -9,10 +9,9 @@ import { checkTargets } from '../../bench/targets.js';
  * The whole benchmark in miniature (a few hundred requests per run, served with the empty cluster), so
  * the machinery cannot rot unnoticed.
  */
-const EMPTY = CLUSTER_SCENARIOS[0]!;
 let report: BenchReport;
 t.before(async () => {
-  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20, clusters: [EMPTY] });
+  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20, clusters: [EMPTY_CLUSTER] });
 });
 
 t.test('the benchmark alternates meshguard and the floor, A B A B, each run completing every request without errors', async (t) => {
@@ -63,23 +62,59 @@ t.test('the printed report shows every run, the totals and the ratio line', asyn
 });
 
 t.test('served with the empty cluster alone, the report says so and leaves the cluster-size and memory targets unmeasured', async (t) => {
-  t.same(report.clusters, ['empty cluster']);
+  t.same(report.clusters, [{ name: 'empty', label: 'empty cluster' }]);
   t.equal(report.load.servedCluster, 'empty cluster');
-  t.match(report.targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: undefined, actual: 'not measured: this run has one cluster scenario' });
-  t.match(report.targets.find((check) => check.target.startsWith('peak RSS')), { met: undefined, actual: /MB \(served with the empty cluster: not measured\)$/ });
+  t.match(report.targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: undefined, actual: 'not measured: synthetic ÷ reviewed needs both clusters in the run' });
+  t.match(report.targets.find((check) => check.target.startsWith('peak RSS')), { met: undefined, actual: /MB \(served without the synthetic cluster: not measured\)$/ });
+  t.match(formatReport(report), /^handleReview median µs\s+empty cluster\nPod\s+\d+\.\d$/m, 'no ratio column');
 });
 
-t.test('with the synthetic cluster as the last scenario, the report adds its column and the ratio, and judges both targets', async (t) => {
-  const evaluation = report.evaluation.map((row) => ({ kind: row.kind, medianMicros: [10, row.kind === 'DestinationRule' ? 14 : 11] }));
-  const slowestReviews = [
-    { fixture: 'sidecar-v1-create-ingress-tls', medianMicros: 12 },
-    { fixture: 'peerauthentication-v1-create-mesh-wide-istio-system', medianMicros: 15 },
-  ];
-  const scaled = { ...report, clusters: ['empty cluster', '10,000 pods'], evaluation, slowestReviews, meshguard: { ...report.meshguard, peakRssMb: 180 } };
-  const targets = checkTargets(scaled, true);
-  t.match(targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: true, actual: 'steepest DestinationRule 1.40' });
+t.test('the scenarios run from the empty cluster through the reviewed namespaces alone to the synthetic cluster, each servable by name', async (t) => {
+  t.same(
+    CLUSTER_SCENARIOS.map(({ name, label, pods }) => ({ name, label, pods })),
+    [
+      { name: 'empty', label: 'empty cluster', pods: 0 },
+      { name: 'reviewed', label: 'reviewed namespaces only', pods: 40 },
+      { name: 'synthetic', label: '10,000 pods', pods: 10_000 },
+    ],
+  );
+  const reviewed = scenarioView(scenarioNamed('reviewed'), 'istio-system');
+  t.same([reviewed.podCounts('ns-000'), reviewed.podCounts('ns-001')], [{ meshed: 20, unmeshed: 0 }, { meshed: 20, unmeshed: 0 }], 'the reviewed namespaces hold their 20 pods each, as in the synthetic cluster');
+  t.notOk(reviewed.namespace('ns-002'), 'and nothing else');
+});
+
+/** A hand-made report of the three clusters: over the reviewed namespaces every kind is within 1.4, over the empty cluster Pod is 2.2. */
+function measuredOn(clusters: ReadonlyArray<'empty' | 'reviewed' | 'synthetic'>): Omit<BenchReport, 'targets'> {
+  const micros = { Pod: { empty: 5, reviewed: 10, synthetic: 11 }, DestinationRule: { empty: 20, reviewed: 10, synthetic: 14 } } as const;
+  return {
+    ...report,
+    clusters: clusters.map((name) => ({ name, label: scenarioNamed(name).label })),
+    evaluation: (['Pod', 'DestinationRule'] as const).map((kind) => ({ kind, medianMicros: clusters.map((name) => micros[kind][name]) })),
+    slowestReviews: clusters.map((name) => ({ fixture: `slowest-on-${name}`, medianMicros: 15 })),
+    meshguard: { ...report.meshguard, peakRssMb: 180 },
+  };
+}
+
+t.test('the cluster-size target divides the synthetic cluster by the reviewed namespaces (answer held fixed), not by the empty cluster', async (t) => {
+  const measured = measuredOn(['empty', 'reviewed', 'synthetic']);
+  const targets = checkTargets(measured, true);
+  t.match(targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: true, actual: 'steepest DestinationRule 1.40 (synthetic ÷ reviewed)' });
   t.match(targets.find((check) => check.target.startsWith('peak RSS')), { met: true, actual: '180 MB' });
-  const text = formatReport({ ...scaled, targets });
-  t.match(text, /^handleReview median µs\s+empty cluster\s+10,000 pods\s+ratio\nPod\s+10\.0\s+11\.0\s+1\.10$/m);
-  t.match(text, /^slowest review, 10,000 pods: peerauthentication-v1-create-mesh-wide-istio-system 15\.0 µs$/m);
+  const text = formatReport({ ...measured, targets });
+  t.match(
+    text,
+    /^handleReview median µs\s+empty cluster\s+reviewed namespaces only\s+10,000 pods\s+synthetic ÷ reviewed\s+synthetic ÷ empty\nPod\s+5\.0\s+10\.0\s+11\.0\s+1\.10\s+2\.20\nDestinationRule\s+20\.0\s+10\.0\s+14\.0\s+1\.40\s+0\.70$/m,
+  );
+  t.match(text, /^synthetic ÷ reviewed: the cluster-size target: same answer, only the cluster around it grows\nsynthetic ÷ empty: for information: on the empty cluster the reviews have nothing to answer$/m);
+  t.match(text, /^slowest review, reviewed namespaces only: slowest-on-reviewed 15\.0 µs$/m);
+});
+
+t.test('a run without the reviewed namespaces or without the synthetic cluster leaves the cluster-size target unmeasured, and prints only the ratios it has', async (t) => {
+  const withoutReviewed = measuredOn(['empty', 'synthetic']);
+  t.match(checkTargets(withoutReviewed, true).find((check) => check.target.startsWith('cluster-size ratio')), { met: undefined, actual: 'not measured: synthetic ÷ reviewed needs both clusters in the run' });
+  t.match(formatReport({ ...withoutReviewed, targets: [] }), /^handleReview median µs\s+empty cluster\s+10,000 pods\s+synthetic ÷ empty\nPod\s+5\.0\s+11\.0\s+2\.20$/m);
+
+  const withoutSynthetic = measuredOn(['empty', 'reviewed']);
+  t.match(checkTargets(withoutSynthetic, false).find((check) => check.target.startsWith('cluster-size ratio')), { met: undefined });
+  t.match(formatReport({ ...withoutSynthetic, targets: [] }), /^handleReview median µs\s+empty cluster\s+reviewed namespaces only\nPod\s+5\.0\s+10\.0$/m);
 });
