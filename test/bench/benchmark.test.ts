@@ -65,6 +65,7 @@ t.test('the printed report shows every run, the totals and the ratio line', asyn
 t.test('served with the empty cluster alone, the report says so and leaves the cluster-size and memory targets unmeasured', async (t) => {
   t.same(report.clusters, ['empty cluster']);
   t.equal(report.load.servedCluster, 'empty cluster');
+  t.match(formatReport(report), /meshguard served with the cluster "empty cluster" and the chart's --max-old-space-size=256$/m, 'served with the heap limit the chart sets');
   t.match(report.targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: undefined, actual: 'not measured: this run has one cluster scenario' });
   t.match(report.targets.find((check) => check.target.startsWith('peak RSS')), { met: undefined, actual: /MB \(served with the empty cluster: not measured\)$/ });
 });
