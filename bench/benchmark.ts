@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FILE_NAMES, writeCertificateFiles } from '../src/certs/files.js';
 import { bodyMix, distinctEntries, type MixEntry } from './body-mix.js';
+import { chartNodeOptions } from './chart-runtime.js';
 import { CLUSTER_SCENARIOS, scenarioView, type ClusterScenario } from './clusters.js';
 import { measureEvaluation } from './evaluation-cost.js';
 import { LoadGenerator } from './load-generator.js';
@@ -77,7 +78,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
 
     const report = {
       machine,
-      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: served.label },
+      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: served.label, nodeOptions: chartNodeOptions().join(' ') },
       runs,
       meshguard: meshguardFigures,
       floor: floorFigures,
@@ -99,7 +100,7 @@ async function startMeshguard(certDir: string, caPem: string, mix: readonly MixE
   const port = await freePort();
   return startServer({
     name: 'meshguard',
-    args: [...profileArgs('meshguard', options), SERVE_WITH_CLUSTER, '--cluster', cluster.name],
+    args: [...chartNodeOptions(), ...profileArgs('meshguard', options), SERVE_WITH_CLUSTER, '--cluster', cluster.name],
     env: {
       MESHGUARD_HOST: '127.0.0.1',
       MESHGUARD_ADMISSION_PORT: String(port),

@@ -49,7 +49,7 @@ export interface TargetCheck {
 
 export interface BenchReport {
   machine: Machine;
-  load: { connections: number; mix: number; run: string; servedCluster: string };
+  load: { connections: number; mix: number; run: string; servedCluster: string; nodeOptions: string };
   runs: MeasuredRun[];
   meshguard: ServerFigures;
   floor: ServerFigures;
@@ -93,7 +93,7 @@ export function formatReport(report: BenchReport): string {
   });
   const lines = [
     `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start`,
-    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with the cluster "${load.servedCluster}"`,
+    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with the cluster "${load.servedCluster}" and the chart's ${load.nodeOptions}`,
     '',
     table(
       2,

@@ -114,7 +114,8 @@ function containerPorts(spec: PodObject['spec']): WorkloadInfo['containerPorts']
 function withoutLastApplied(annotations: Readonly<Record<string, string>> | undefined): Labels {
   if (!annotations) return NO_LABELS;
   if (!Object.hasOwn(annotations, LAST_APPLIED)) return annotations;
-  const rest = { ...annotations };
-  delete rest[LAST_APPLIED];
+  // Copied key by key: a spread and a delete leave V8 a dictionary-mode object, slow to build and to read.
+  const rest: Record<string, string> = {};
+  for (const [key, value] of Object.entries(annotations)) if (key !== LAST_APPLIED) rest[key] = value;
   return rest;
 }

@@ -45,6 +45,7 @@ export interface PeerAuthenticationReview {
 const reviews = new WeakMap<object, { view: ClusterView; review: PeerAuthenticationReview }>();
 const changesOf = new WeakMap<PeerAuthenticationReview, MtlsChange[]>();
 const changesAt = new WeakMap<PeerAuthenticationReview, Map<WorkloadInfo, Map<number, MtlsChange | undefined>>>();
+const movedWorkloads = new WeakMap<PeerAuthenticationReview, WorkloadInfo[]>();
 
 export function peerAuthenticationReview(subject: Subject<'PeerAuthentication'>, view: ClusterView, rootNamespace: string): PeerAuthenticationReview {
   const cached = reviews.get(subject.object);
@@ -125,19 +126,31 @@ function inheritsLevel(review: PeerAuthenticationReview, level: LevelChange, wor
 export function* levelWorkloads(review: PeerAuthenticationReview): Iterable<WorkloadInfo> {
   const level = review.level;
   if (!level) return;
-  const namespaces = level.namespace === review.rootNamespace ? review.before.meshCounts('meshModeWorkloads').namespaces() : [level.namespace];
-  for (const namespace of namespaces) {
-    for (const workload of review.before.workloads(namespace)) {
-      if (mtlsPorts(review.before.workloadFacts(workload)).some((port) => changeAt(review, workload, port)?.after === level.after)) yield workload;
-    }
+  if (level.namespace !== review.rootNamespace) {
+    yield* namespaceLevelWorkloads(review, level);
+    return;
   }
+  for (const namespace of review.before.meshCounts('meshModeWorkloads').namespaces()) yield* movedIn(review, level, namespace);
 }
 
 /** How many workloads `levelWorkloads` yields: read from the store's count for a mesh-wide change. */
 export function levelWorkloadCount(review: PeerAuthenticationReview): number {
   if (!review.level) return 0;
   if (review.level.namespace === review.rootNamespace) return review.before.meshCounts('meshModeWorkloads').total;
-  return [...levelWorkloads(review)].length;
+  return namespaceLevelWorkloads(review, review.level).length;
+}
+
+/** A namespace-wide change moves one namespace, listed once per review for every rule that asks. */
+function namespaceLevelWorkloads(review: PeerAuthenticationReview, level: LevelChange): WorkloadInfo[] {
+  const known = movedWorkloads.get(review) ?? [...movedIn(review, level, level.namespace)];
+  movedWorkloads.set(review, known);
+  return known;
+}
+
+function* movedIn(review: PeerAuthenticationReview, level: LevelChange, namespace: string): Iterable<WorkloadInfo> {
+  for (const workload of review.before.workloads(namespace)) {
+    if (mtlsPorts(review.before.workloadFacts(workload)).some((port) => changeAt(review, workload, port)?.after === level.after)) yield workload;
+  }
 }
 
 /**

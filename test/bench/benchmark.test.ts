@@ -64,6 +64,7 @@ t.test('the printed report shows every run, the totals and the ratio line', asyn
 t.test('served with the empty cluster alone, the report says so and leaves the cluster-size and memory targets unmeasured', async (t) => {
   t.same(report.clusters, [{ name: 'empty', label: 'empty cluster' }]);
   t.equal(report.load.servedCluster, 'empty cluster');
+  t.match(formatReport(report), /meshguard served with the cluster "empty cluster" and the chart's --max-old-space-size=256$/m, 'served with the heap limit the chart sets');
   t.match(report.targets.find((check) => check.target.startsWith('cluster-size ratio')), { met: undefined, actual: 'not measured: synthetic ÷ reviewed needs both clusters in the run' });
   t.match(report.targets.find((check) => check.target.startsWith('peak RSS')), { met: undefined, actual: /MB \(served without the synthetic cluster: not measured\)$/ });
   t.match(formatReport(report), /^handleReview median µs\s+empty cluster\nPod\s+\d+\.\d$/m, 'no ratio column');

@@ -170,6 +170,13 @@ t.test('probes use the health port; requests are set and there is no CPU limit',
   t.notOk((container.resources as { limits: Record<string, unknown> }).limits.cpu, 'no CPU limit: throttling turns into webhook timeouts');
 });
 
+t.test('the V8 heap is capped by heapLimitMiB, half the memory limit by default', async (t) => {
+  const container = (objects: Obj[]) => podSpec(objects).containers[0]!;
+  t.same(container(defaults).env, [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=256' }]);
+  t.match(container(defaults).resources, { limits: { memory: '512Mi' } });
+  t.same(container(render({ heapLimitMiB: 1024 })).env, [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=1024' }]);
+});
+
 t.test('terminationGracePeriodSeconds covers the shutdown delay', async (t) => {
   t.equal(podSpec(defaults).terminationGracePeriodSeconds, 40);
   t.equal(podSpec(render({ shutdownDelaySeconds: 60 })).terminationGracePeriodSeconds, 90);

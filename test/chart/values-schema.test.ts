@@ -13,6 +13,8 @@ const REJECTED: Array<[string, object, string]> = [
   ['a rule override that is not enforce, warn or off', { settings: { rules: { MG101: 'maybe' } } }, 'settings.rules.MG101 must be one of the following: "enforce", "warn", "off"'],
   ['a rule id that is not MGnnn', { settings: { rules: { mg101: 'off' } } }, 'settings.rules: Property name of "mg101" does not match'],
   ['an exemption without a namespace', { settings: { exemptions: [{ rule: 'MG101' }] } }, 'settings.exemptions.0: namespace is required'],
+  ['a heap limit too small to hold the cluster caches', { heapLimitMiB: 32 }, 'heapLimitMiB: Must be greater than or equal to 64'],
+  ['a heap limit with a unit', { heapLimitMiB: '256Mi' }, 'heapLimitMiB: Invalid type. Expected: integer, given: string'],
   ['a settings mode the server does not know', { settings: { mode: 'audit' } }, 'settings.mode must be one of the following: "enforce", "warn"'],
 ];
 
