@@ -22,10 +22,12 @@ export interface BenchOptions {
   warmup?: LoadRun['length'];
   /** Timed handleReview calls per review of the mix (after as many warm-up calls). */
   evaluationIterations: number;
-  /** Write V8 CPU profiles of both server processes into this directory (meshguard.cpuprofile, floor.cpuprofile). */
+  /** Write V8 CPU profiles of the server processes into this directory (meshguard.cpuprofile, floor.cpuprofile, stack-floor.cpuprofile). */
   profileDir?: string;
   /** Clusters of the in-process measurement, smallest first; meshguard is served with the last (default: every scenario). */
   clusters?: readonly ClusterScenario[];
+  /** Also serve meshguard's HTTP stack with a fixed answer (bench/stack-floor.ts): A B C A B C. */
+  stackFloor?: boolean;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -37,11 +39,12 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 
 const SERVE_WITH_CLUSTER = fileURLToPath(new URL('./serve-with-cluster.js', import.meta.url));
 const FLOOR_SERVER = fileURLToPath(new URL('./floor-server.js', import.meta.url));
+const STACK_FLOOR_SERVER = fileURLToPath(new URL('./stack-floor.js', import.meta.url));
 const ROUNDS = 2;
 /** meshguard's default, which the served process also uses. */
 const ROOT_NAMESPACE = 'istio-system';
 
-/** One whole benchmark: meshguard and the floor under the same load, A B A B, then the in-process cost. */
+/** One whole benchmark: meshguard and the floor (and the stack floor when asked) under the same load, A B A B, then the in-process cost. */
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
   const machine = describeMachine();
   const clusters = options.clusters ?? CLUSTER_SCENARIOS;
@@ -50,13 +53,19 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   const mix = bodyMix();
   const certDir = mkdtempSync(join(tmpdir(), 'meshguard-bench-'));
   const servers: ServerProcess[] = [];
+  const runs: MeasuredRun[] = [];
   let load: LoadGenerator | undefined;
   try {
     writeCertificateFiles({ dir: certDir, service: 'meshguard', namespace: 'meshguard', days: 1 });
     const caPem = readFileSync(join(certDir, FILE_NAMES.caCert), 'utf8');
-    const [meshguard, floor] = await Promise.all([startMeshguard(certDir, caPem, mix, served, options), startFloor(certDir, caPem, mix, options)]);
-    servers.push(meshguard, floor);
-    const startupPeakRss = { meshguard: meshguard.peakRssBytes(), floor: floor.peakRssBytes() };
+    const [meshguard, floor, stackFloor] = await Promise.all([
+      startMeshguard(certDir, caPem, mix, served, options),
+      startFloor('floor', FLOOR_SERVER, certDir, caPem, mix, options),
+      options.stackFloor ? startFloor('stack-floor', STACK_FLOOR_SERVER, certDir, caPem, mix, options) : undefined,
+    ]);
+    servers.push(meshguard, floor, ...(stackFloor ? [stackFloor] : []));
+    const startupPeakRss = new Map(servers.map((server) => [server, server.peakRssBytes()]));
+    const figuresOf = (server: ServerProcess) => serverFigures(server.name, runs, { startup: startupPeakRss.get(server)!, overall: server.peakRssBytes() });
 
     load = LoadGenerator.start();
     const requests = mix.map(({ path, body, uid }) => ({ path, body, uid }));
@@ -67,12 +76,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     };
 
     if (options.warmup) for (const server of servers) await runAgainst(server, options.warmup, false);
-    const runs: MeasuredRun[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) runs.push(await runAgainst(server, options.run, true));
     }
-    const meshguardFigures = serverFigures(meshguard.name, runs, { startup: startupPeakRss.meshguard, overall: meshguard.peakRssBytes() });
-    const floorFigures = serverFigures(floor.name, runs, { startup: startupPeakRss.floor, overall: floor.peakRssBytes() });
+    const meshguardFigures = figuresOf(meshguard);
+    const floorFigures = figuresOf(floor);
+    const stackFloorFigures = stackFloor && figuresOf(stackFloor);
     load.close();
     await Promise.all(servers.map((server) => server.stop()));
 
@@ -82,6 +91,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       runs,
       meshguard: meshguardFigures,
       floor: floorFigures,
+      ...(stackFloorFigures ? { stackFloor: stackFloorFigures } : {}),
       ratios: {
         throughput: meshguardFigures.requestsPerSecond / floorFigures.requestsPerSecond,
         p99: meshguardFigures.latency.p99 / floorFigures.latency.p99,
@@ -115,11 +125,11 @@ async function startMeshguard(certDir: string, caPem: string, mix: readonly MixE
   });
 }
 
-async function startFloor(certDir: string, caPem: string, mix: readonly MixEntry[], options: BenchOptions): Promise<ServerProcess> {
+async function startFloor(name: string, script: string, certDir: string, caPem: string, mix: readonly MixEntry[], options: BenchOptions): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
-    name: 'floor',
-    args: [...profileArgs('floor', options), FLOOR_SERVER, '--cert-dir', certDir, '--port', String(port)],
+    name,
+    args: [...profileArgs(name, options), script, '--cert-dir', certDir, '--port', String(port)],
     port,
     caPem,
     probe: mix[0]!,

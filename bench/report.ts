@@ -53,6 +53,8 @@ export interface BenchReport {
   runs: MeasuredRun[];
   meshguard: ServerFigures;
   floor: ServerFigures;
+  /** meshguard's HTTP stack with the floor's fixed answer (`--stack-floor`): what the framework costs before any review. */
+  stackFloor?: ServerFigures;
   ratios: { throughput: number; p99: number };
   /** Cluster scenarios of the in-process measurement, smallest first, e.g. `{ name: 'empty', label: 'empty cluster' }`. */
   clusters: Array<Pick<ClusterScenario, 'name' | 'label'>>;
@@ -110,7 +112,7 @@ export function formatReport(report: BenchReport): string {
           String(run.denied),
           '',
         ]),
-        ...[report.meshguard, report.floor].map((server) => [
+        ...[report.meshguard, report.floor, ...(report.stackFloor ? [report.stackFloor] : [])].map((server) => [
           'all',
           server.name,
           fixed(server.requestsPerSecond, 0),
@@ -125,6 +127,7 @@ export function formatReport(report: BenchReport): string {
     ),
     `meshguard/floor: throughput ${fixed(report.ratios.throughput, 2)}, p99 ${fixed(report.ratios.p99, 2)}, ` +
       `server CPU per review ${fixed(report.meshguard.cpuMicrosPerRequest / report.floor.cpuMicrosPerRequest, 2)}`,
+    ...(report.stackFloor ? [stackFloorLine(report, report.stackFloor)] : []),
     `peak RSS when ready, before any load: meshguard ${fixed(report.meshguard.startupPeakRssMb, 0)} MB, floor ${fixed(report.floor.startupPeakRssMb, 0)} MB`,
     '',
     table(
@@ -138,6 +141,13 @@ export function formatReport(report: BenchReport): string {
     ...report.targets.map((check) => `${check.met === undefined ? 'n/a ' : check.met ? 'met ' : 'MISS'}  ${check.target}: ${check.actual}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Where meshguard's cost over the floor goes: the HTTP stack (stack floor over floor) and the reviews (meshguard over stack floor). */
+function stackFloorLine({ meshguard, floor }: BenchReport, stack: ServerFigures): string {
+  const ratios = (a: ServerFigures, b: ServerFigures) =>
+    `throughput ${fixed(a.requestsPerSecond / b.requestsPerSecond, 2)}, server CPU per review ${fixed(a.cpuMicrosPerRequest / b.cpuMicrosPerRequest, 2)}`;
+  return `stack-floor/floor: ${ratios(stack, floor)}; meshguard/stack-floor: ${ratios(meshguard, stack)}`;
 }
 
 function latencyCells(latency: LatencyFigures): string[] {

@@ -4,7 +4,7 @@ import { DEFAULT_OPTIONS, runBenchmark, type BenchOptions } from './benchmark.js
 import { CLUSTER_SCENARIOS, scenarioNamed } from './clusters.js';
 import { formatReport } from './report.js';
 
-const USAGE = `npm run bench [-- --seconds N] [--connections N] [--clusters A,B] [--json FILE] [--cpu-prof DIR]
+const USAGE = `npm run bench [-- --seconds N] [--connections N] [--clusters A,B] [--json FILE] [--cpu-prof DIR] [--stack-floor]
   --seconds N      length of each of the four measured runs (default ${'seconds' in DEFAULT_OPTIONS.run ? DEFAULT_OPTIONS.run.seconds : ''})
   --connections N  concurrent keep-alive connections (default ${DEFAULT_OPTIONS.connections})
   --clusters A,B   cluster scenarios, smallest first (default ${CLUSTER_SCENARIOS.map((s) => s.name).join(',')}): empty;
@@ -12,8 +12,10 @@ const USAGE = `npm run bench [-- --seconds N] [--connections N] [--clusters A,B]
                    meshguard is served with the last. The cluster-size target (synthetic ÷ reviewed) needs
                    both of those; the peak RSS target needs synthetic served
   --json FILE      also write the report as JSON
-  --cpu-prof DIR   write V8 CPU profiles of both servers into DIR (meshguard.cpuprofile, floor.cpuprofile);
-                   node dist/bench/profile-summary.js DIR/meshguard.cpuprofile sums them up`;
+  --cpu-prof DIR   write V8 CPU profiles of the servers into DIR (meshguard.cpuprofile, floor.cpuprofile, stack-floor.cpuprofile);
+                   node dist/bench/profile-summary.js DIR/meshguard.cpuprofile sums them up
+  --stack-floor    also serve meshguard's HTTP stack answering the floor's fixed review (runs A B C A B C):
+                   splits meshguard's cost over the floor into the framework's and the reviews'`;
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     clusters: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'stack-floor': { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
@@ -36,6 +39,7 @@ const options: BenchOptions = {
   ...(values.connections ? { connections: positiveInteger('--connections', values.connections) } : {}),
   ...(values['cpu-prof'] ? { profileDir: values['cpu-prof'] } : {}),
   ...(values.clusters ? { clusters: scenarios(values.clusters) } : {}),
+  ...(values['stack-floor'] ? { stackFloor: true } : {}),
 };
 if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
 

@@ -11,9 +11,11 @@ export interface AdmissionAppOptions {
   deps: WebhookDeps;
   /** True once shutdown has begun: responses then carry `Connection: close` so clients stop reusing the connection. */
   draining?: () => boolean;
+  /** What answers a review; the benchmark's stack floor replaces meshguard's with a fixed answer. */
+  review?: typeof handleReview;
 }
 
-export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining = () => false }: AdmissionAppOptions): FastifyInstance {
+export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining = () => false, review = handleReview }: AdmissionAppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: bodyLimitBytes,
@@ -51,7 +53,7 @@ export function buildAdmissionApp({ certificate, bodyLimitBytes, deps, draining 
 
   for (const webhook of ['validate', 'mutate'] as const satisfies readonly WebhookName[]) {
     app.post(`/${webhook}`, (request, reply) => {
-      void reply.send(handleReview(webhook, request.body, deps));
+      void reply.send(review(webhook, request.body, deps));
     });
   }
   return app;

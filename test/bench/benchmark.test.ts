@@ -11,13 +11,13 @@ import { checkTargets } from '../../bench/targets.js';
  */
 let report: BenchReport;
 t.before(async () => {
-  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20, clusters: [EMPTY_CLUSTER] });
+  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20, clusters: [EMPTY_CLUSTER], stackFloor: true });
 });
 
-t.test('the benchmark alternates meshguard and the floor, A B A B, each run completing every request without errors', async (t) => {
+t.test('the benchmark alternates meshguard, the floor and the stack floor, A B C A B C, each run completing every request without errors', async (t) => {
   t.same(
     report.runs.map((run) => run.target),
-    ['meshguard', 'floor', 'meshguard', 'floor'],
+    ['meshguard', 'floor', 'stack-floor', 'meshguard', 'floor', 'stack-floor'],
   );
   for (const run of report.runs) {
     t.equal(run.requests, 200, `${run.target} completed its requests`);
@@ -29,10 +29,11 @@ t.test('the benchmark alternates meshguard and the floor, A B A B, each run comp
 t.test('meshguard judges the mix (MG101 and MG201 denials come back) while the floor allows everything', async (t) => {
   t.ok(report.meshguard.denied > 0, `meshguard denied ${report.meshguard.denied}`);
   t.equal(report.floor.denied, 0);
+  t.equal(report.stackFloor?.denied, 0, 'the stack floor answers the fixed allowed review');
 });
 
 t.test('the report has totals, ratios, peak RSS of both processes and the in-process cost of every kind in the mix', async (t) => {
-  for (const server of [report.meshguard, report.floor]) {
+  for (const server of [report.meshguard, report.floor, report.stackFloor!]) {
     t.ok(server.requestsPerSecond > 0, `${server.name} throughput`);
     t.ok(server.cpuMicrosPerRequest > 0, `${server.name} CPU per review`);
     t.equal(server.errors, 0);
@@ -56,6 +57,8 @@ t.test('the printed report shows every run, the totals and the ratio line', asyn
   t.match(text, /^run\s+server\s+req\/s\s+p50 ms\s+p99 ms\s+p99\.9 ms\s+CPU %\s+CPU µs\/req\s+errors\s+denied\s+peak RSS MB$/m);
   t.match(text, /^all\s+meshguard\s+\d+/m);
   t.match(text, /^all\s+floor\s+\d+/m);
+  t.match(text, /^all\s+stack-floor\s+\d+/m);
+  t.match(text, /^stack-floor\/floor: throughput \d+\.\d\d, server CPU per review \d+\.\d\d; meshguard\/stack-floor: throughput \d+\.\d\d, server CPU per review \d+\.\d\d$/m);
   t.match(text, /^meshguard\/floor: throughput \d+\.\d\d, p99 \d+\.\d\d, server CPU per review \d+\.\d\d$/m);
   t.match(text, /^peak RSS when ready, before any load: meshguard \d+ MB, floor \d+ MB$/m);
   t.match(text, /^handleReview median µs/m);

@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util';
+import type { AdmissionReview } from '../src/admission/types.js';
+import { NO_CLUSTER } from '../src/cluster/no-cluster.js';
+import { defaultRegistry } from '../src/rules/catalog.js';
+import { buildAdmissionApp } from '../src/server/admission-app.js';
+import { createLogger } from '../src/server/logger.js';
+import { Metrics } from '../src/server/metrics.js';
+import { loadServingCertificate } from '../src/server/tls.js';
+import { validateSettings } from '../src/settings.js';
+
+/**
+ * meshguard's HTTP stack with nothing behind it: the admission app as `meshguard serve` builds it
+ * (Fastify, its JSON parser, the listener limits, hooks and in-flight limit) answering the floor's
+ * fixed allowed AdmissionReview instead of reviewing. Between the floor and meshguard, it shows what
+ * the framework costs and what the reviews cost. Run as its own process by `npm run bench -- --stack-floor`.
+ */
+const { values } = parseArgs({ options: { 'cert-dir': { type: 'string' }, port: { type: 'string' } } });
+const certDir = values['cert-dir'];
+const port = Number(values.port);
+if (!certDir || !Number.isInteger(port)) {
+  process.stderr.write('usage: stack-floor --cert-dir DIR --port N\n');
+  process.exit(2);
+}
+
+const registry = defaultRegistry();
+const settings = validateSettings({}, new Set(registry.all().map((rule) => rule.id)));
+const app = buildAdmissionApp({
+  certificate: loadServingCertificate(certDir),
+  bodyLimitBytes: settings.server.bodyLimitBytes,
+  deps: { registry, settings: () => settings, view: NO_CLUSTER, metrics: new Metrics(), logger: createLogger('silent') },
+  review: (_webhook, body) => fixedAnswer(body),
+});
+await app.listen({ host: '127.0.0.1', port });
+process.once('SIGINT', () => process.exit(0));
+
+function fixedAnswer(body: unknown): AdmissionReview {
+  const uid = (body as { request?: { uid?: unknown } } | null)?.request?.uid;
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: typeof uid === 'string' ? uid : '', allowed: true } };
+}
