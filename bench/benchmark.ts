@@ -143,7 +143,7 @@ function profileArgs(name: string, { profileDir }: BenchOptions): string[] {
 
 function evaluationFigures(mix: readonly MixEntry[], clusters: readonly ClusterScenario[], iterations: number): Pick<BenchReport, 'clusters' | 'evaluation' | 'slowestReviews'> {
   const entries = distinctEntries(mix);
-  const perCluster = clusters.map((scenario) => measureEvaluation(entries, scenarioView(scenario, ROOT_NAMESPACE), iterations));
+  const perCluster = measureEvaluation(entries, clusters.map((scenario) => scenarioView(scenario, ROOT_NAMESPACE)), iterations);
   const evaluation = perCluster[0]!.kinds.map(({ kind }) => ({
     kind,
     medianMicros: perCluster.map((cost) => cost.kinds.find((row) => row.kind === kind)!.medianMicros),

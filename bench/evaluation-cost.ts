@@ -25,33 +25,43 @@ export interface EvaluationCost {
 }
 
 /**
- * Warm-up and timed calls of one review each stop after this much time (a mesh-wide review on the
- * synthetic cluster costs far more than the rest), but not before MIN_CALLS calls.
+ * Each review is timed in ROUNDS rounds that visit every cluster in turn, so JIT state, heap growth and
+ * machine load reach every cluster alike (measured one cluster after the other, the first paid for the
+ * warm-up of the code the others then ran warm). Within a round, the calls of one review stop after
+ * TIME_BUDGET_MS (a mesh-wide review on a large cluster can cost far more than the rest), but not
+ * before MIN_CALLS calls.
  */
-const TIME_BUDGET_MS = 1_000;
+const ROUNDS = 5;
+const TIME_BUDGET_MS = 200;
 const MIN_CALLS = 3;
 
 /**
- * The in-process cost of judging one decoded AdmissionReview: `handleReview` as the route calls it
- * (envelope check, schema check, rules, decision, response, metrics), with the logger silenced so
- * the figure is meshguard's own work. Each review is warmed up, then timed call by call. Every call
- * gets its own freshly parsed body (parsed outside the timing), as every served request does: work
- * that rules cache per reviewed object (src/rules/mtls-changes.ts) is then paid on every call, as
- * in production, instead of once for all of them.
+ * The in-process cost of judging one decoded AdmissionReview on each of `views`: `handleReview` as the
+ * route calls it (envelope check, schema check, rules, decision, response, metrics), with the logger
+ * silenced so the figure is meshguard's own work. Every review of every cluster is warmed up once, then
+ * timed call by call, `iterations` calls in all. Every call gets its own freshly parsed body (parsed
+ * outside the timing), as every served request does: work that rules cache per reviewed object
+ * (src/rules/mtls-changes.ts) is then paid on every call, as in production, instead of once for all of them.
  */
-export function measureEvaluation(entries: readonly MixEntry[], view: ClusterView, iterations: number): EvaluationCost {
+export function measureEvaluation(entries: readonly MixEntry[], views: readonly ClusterView[], iterations: number): EvaluationCost[] {
   const registry = defaultRegistry();
   const settings = validateSettings({}, new Set(registry.all().map((rule) => rule.id)));
-  const deps: WebhookDeps = { registry, settings: () => settings, view, metrics: new Metrics(), logger: createLogger('silent') };
-
-  const samplesByKind = new Map<RuleKind, number[][]>();
-  const reviews: ReviewCost[] = [];
-  for (const entry of entries) {
-    timeCalls(entry, deps, iterations);
-    const samples = timeCalls(entry, deps, iterations);
-    samplesByKind.set(entry.kind, [...(samplesByKind.get(entry.kind) ?? []), samples]);
-    reviews.push({ fixture: entry.fixture, medianMicros: weightedMedian([samples]) });
+  const depsOf = views.map((view): WebhookDeps => ({ registry, settings: () => settings, view, metrics: new Metrics(), logger: createLogger('silent') }));
+  const perRound = Math.max(1, Math.ceil(iterations / ROUNDS));
+  for (const deps of depsOf) for (const entry of entries) timeCalls(entry, deps, perRound);
+  const samples = depsOf.map(() => entries.map((): number[] => []));
+  for (let round = 0; round < ROUNDS; round++) {
+    depsOf.forEach((deps, cluster) => entries.forEach((entry, index) => samples[cluster]![index]!.push(...timeCalls(entry, deps, perRound))));
   }
+  return samples.map((perEntry) => costOf(entries, perEntry));
+}
+
+function costOf(entries: readonly MixEntry[], perEntry: readonly number[][]): EvaluationCost {
+  const samplesByKind = new Map<RuleKind, number[][]>();
+  const reviews: ReviewCost[] = entries.map((entry, index) => {
+    samplesByKind.set(entry.kind, [...(samplesByKind.get(entry.kind) ?? []), perEntry[index]!]);
+    return { fixture: entry.fixture, medianMicros: weightedMedian([perEntry[index]!]) };
+  });
   return {
     kinds: [...samplesByKind].map(([kind, perReview]) => ({ kind, medianMicros: weightedMedian(perReview) })),
     slowest: reviews.reduce((slowest, review) => (review.medianMicros > slowest.medianMicros ? review : slowest)),
