@@ -1,7 +1,7 @@
 import { policySelector } from '../cluster/policy-order.js';
 import { pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
 import { ingressTlsListeners, selectorText, sidecarOf, sidecarTerminatingTls } from '../istio/sidecar-tls.js';
-import { mtlsText, nameList, objectName, portModeText, workloadName } from './describe.js';
+import { NAMES_SHOWN, countedNameList, mtlsText, nameList, objectName, portModeText, workloadName } from './describe.js';
 import { changeAt, levelWorkloads, modeField, peerAuthenticationReview } from './mtls-changes.js';
 import { defineRule, type Finding, type RuleContext, type Subject } from './types.js';
 
@@ -36,13 +36,15 @@ function sidecarSide({ object, namespace }: Subject<'Sidecar'>, { view, rootName
   return ingressTlsListeners(sidecar).flatMap(({ path, port }): Finding[] => {
     const wrong = workloads.flatMap((workload) => {
       const mtls = view.effectiveMtls(workload, port);
-      return mtls.mode === 'DISABLE' ? [] : [portModeText(workload, port, mtls)];
+      return mtls.mode === 'DISABLE' ? [] : [{ workload, mtls }];
     });
     if (wrong.length === 0) return [];
+    // Only the names shown are spelled out: a namespace-wide Sidecar can reach hundreds of workloads.
+    const names = countedNameList(wrong.slice(0, NAMES_SHOWN).map(({ workload, mtls }) => portModeText(workload, port, mtls)), wrong.length);
     const fix = selector
       ? `Add a PeerAuthentication with selector.matchLabels {${selector}} and portLevelMtls: {"${port}": {mode: DISABLE}}.`
       : `Add a PeerAuthentication for these workloads (with a selector) and portLevelMtls: {"${port}": {mode: DISABLE}}.`;
-    return [{ rule: 'MG401', severity: 'deny', path, message: `this Sidecar terminates TLS on port ${port}, but ${nameList(wrong)}, ${CONSEQUENCE} ${fix}` }];
+    return [{ rule: 'MG401', severity: 'deny', path, message: `this Sidecar terminates TLS on port ${port}, but ${names}, ${CONSEQUENCE} ${fix}` }];
   });
 }
 
