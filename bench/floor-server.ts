@@ -1,20 +1,14 @@
 import { createServer, type ServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseArgs } from 'node:util';
 import { TLS_MIN_VERSION, loadServingCertificate } from '../src/server/tls.js';
+import { floorServerArgs } from './floor-args.js';
 
 /**
  * The floor: what any webhook pays for TLS, HTTP and JSON and can never go below. Bare node:https
  * with meshguard's certificate and TLS settings; it reads the body, parses it, and answers a fixed
  * allowed AdmissionReview with the request's uid. Run as its own process by the benchmark.
  */
-const { values } = parseArgs({ options: { 'cert-dir': { type: 'string' }, port: { type: 'string' } } });
-const certDir = values['cert-dir'];
-const port = Number(values.port);
-if (!certDir || !Number.isInteger(port)) {
-  process.stderr.write('usage: floor-server --cert-dir DIR --port N\n');
-  process.exit(2);
-}
+const { certDir, port } = floorServerArgs('floor-server');
 
 const certificate = loadServingCertificate(certDir);
 const options: ServerOptions = { key: certificate.key, cert: certificate.cert, minVersion: TLS_MIN_VERSION, keepAliveTimeout: 95_000 };

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { AdmissionReview } from '../src/admission/types.js';
 import { NO_CLUSTER } from '../src/cluster/no-cluster.js';
 import { defaultRegistry } from '../src/rules/catalog.js';
@@ -7,6 +6,7 @@ import { createLogger } from '../src/server/logger.js';
 import { Metrics } from '../src/server/metrics.js';
 import { loadServingCertificate } from '../src/server/tls.js';
 import { validateSettings } from '../src/settings.js';
+import { floorServerArgs } from './floor-args.js';
 
 /**
  * meshguard's HTTP stack with nothing behind it: the admission app as `meshguard serve` builds it
@@ -14,13 +14,7 @@ import { validateSettings } from '../src/settings.js';
  * fixed allowed AdmissionReview instead of reviewing. Between the floor and meshguard, it shows what
  * the framework costs and what the reviews cost. Run as its own process by `npm run bench -- --stack-floor`.
  */
-const { values } = parseArgs({ options: { 'cert-dir': { type: 'string' }, port: { type: 'string' } } });
-const certDir = values['cert-dir'];
-const port = Number(values.port);
-if (!certDir || !Number.isInteger(port)) {
-  process.stderr.write('usage: stack-floor --cert-dir DIR --port N\n');
-  process.exit(2);
-}
+const { certDir, port } = floorServerArgs('stack-floor');
 
 const registry = defaultRegistry();
 const settings = validateSettings({}, new Set(registry.all().map((rule) => rule.id)));
