@@ -111,7 +111,8 @@ function presentFields(clause: AuthorizationSource | AuthorizationOperation | un
     .map(([key]) => key);
 }
 
-export function hasTargetRefs(spec: AuthorizationPolicySpec | undefined): boolean {
+/** targetRef or targetRefs: the AuthorizationPolicy or RequestAuthentication attaches to gateways and waypoints, not to sidecars. */
+export function hasTargetRefs(spec: { targetRef?: unknown; targetRefs?: readonly unknown[] } | undefined): boolean {
   return spec?.targetRef !== undefined || (spec?.targetRefs?.length ?? 0) > 0;
 }
 

@@ -19,10 +19,15 @@ export function pendingChange(policy: PolicyObject<IstioKind>, operation: string
     : { type: 'upsert', object: policy };
 }
 
-/** A selectorless object of the root namespace (for an AuthorizationPolicy, without targetRefs): it applies to the whole mesh. */
+/** A selectorless object of the root namespace (for an AuthorizationPolicy or RequestAuthentication, without targetRefs): it applies to the whole mesh. */
 export function isMeshWide(policy: PolicyObject<IstioKind>, rootNamespace: string): boolean {
-  if (policy.kind === 'AuthorizationPolicy' && hasTargetRefs((policy as PolicyObject<'AuthorizationPolicy'>).spec)) return false;
+  if (targetsGateways(policy)) return false;
   return policy.namespace === rootNamespace && policySelector(policy) === undefined;
+}
+
+/** An AuthorizationPolicy or RequestAuthentication with targetRefs applies to gateways and waypoints, which the view does not model. */
+function targetsGateways(policy: PolicyObject<IstioKind>): boolean {
+  return (policy.kind === 'AuthorizationPolicy' || policy.kind === 'RequestAuthentication') && hasTargetRefs((policy as PolicyObject<'AuthorizationPolicy' | 'RequestAuthentication'>).spec);
 }
 
 /**
@@ -43,10 +48,11 @@ export function* sidecarsInScope(view: ClusterView, policy: PolicyObject<IstioKi
  *   with a selector in the root namespace picks them in every namespace; a PeerAuthentication with a
  *   selector in the root namespace is ignored by Istio and applies to nothing;
  * - without a selector: every workload of the namespace, or of the mesh in the root namespace;
- * - an AuthorizationPolicy with targetRefs applies to gateways and waypoints, which the view does not model: nothing.
+ * - an AuthorizationPolicy or RequestAuthentication with targetRefs applies to gateways and waypoints,
+ *   which the view does not model: nothing.
  */
 export function workloadsInScope(view: ClusterView, policy: PolicyObject<IstioKind>, rootNamespace: string): WorkloadInfo[] {
-  if (policy.kind === 'AuthorizationPolicy' && hasTargetRefs((policy as PolicyObject<'AuthorizationPolicy'>).spec)) return [];
+  if (targetsGateways(policy)) return [];
   const selector = policySelector(policy);
   const inRoot = policy.namespace === rootNamespace;
   if (!selector) return inRoot ? [...view.allWorkloads()] : [...view.workloads(policy.namespace)];

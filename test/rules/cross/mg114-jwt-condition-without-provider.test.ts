@@ -84,6 +84,10 @@ t.test('MG114 warns, never denies, when deleting a RequestAuthentication leaves 
   t.same(review(mg114, provider, { view: view([...world, provider, meshWide, stored]), operation: 'DELETE' }), [], 'the mesh-wide one still applies');
   t.same(review(mg114, provider, { view: view([...world, provider]), operation: 'DELETE' }), [], 'no policy needs it');
   t.same(review(mg114, stored, { view: view(world), operation: 'DELETE' }), [], 'deleting the policy itself');
+  const forGateway = requestAuthentication('foo', 'gateway-jwt', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'ingress' }] });
+  t.same(review(mg114, forGateway, { view: view([...world, forGateway, stored]), operation: 'DELETE' }), [], 'one that attaches to a gateway: no sidecar relied on it');
+  const meshGateway = requestAuthentication('istio-system', 'gateway-jwt', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'ingress' }] });
+  t.same(review(mg114, meshGateway, { view: view([...world, meshGateway, stored]), operation: 'DELETE' }), [], 'nor in the root namespace');
   const meshPolicy = istio('AuthorizationPolicy', 'istio-system', 'require-jwt', { rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] });
   t.match(review(mg114, provider, { view: view([...world, provider, meshPolicy]), operation: 'DELETE' })[0]?.message, /^deleting this RequestAuthentication leaves Deployment\/httpbin in foo, Deployment\/sleep in foo with no RequestAuthentication that validates JWTs, but AuthorizationPolicy istio-system\/require-jwt matches on requestPrincipals there/, 'a mesh-wide policy');
 });

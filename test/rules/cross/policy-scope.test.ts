@@ -4,7 +4,7 @@ import { mg204 } from '../../../src/rules/mg204-second-namespace-wide.js';
 import { mg205 } from '../../../src/rules/mg205-root-namespace-selector.js';
 import { mg206 } from '../../../src/rules/mg206-overlapping-workload-policies.js';
 import { mg207 } from '../../../src/rules/mg207-peer-authentication-selector-matches-nothing.js';
-import { appliesToWorkload, reviewedPolicy, workloadsInScope } from '../../../src/istio/scope.js';
+import { appliesToWorkload, isMeshWide, reviewedPolicy, workloadsInScope } from '../../../src/istio/scope.js';
 import type { KubeObject } from '../../../src/k8s/types.js';
 import { deployment, istio, namespace, review, view } from '../../helpers/cluster.js';
 import { lines } from '../../helpers/rules.js';
@@ -62,17 +62,21 @@ t.test('MG207 and MG109 warn about a selector that matches no workload, and admi
   t.same(review(mg109, policy({ app: 'cart' }, 'istio-system'), { view: view(world) }), [], 'a root-namespace selector matches in every namespace');
 });
 
-t.test('appliesToWorkload answers for one workload what workloadsInScope answers, for AuthorizationPolicies of its namespace and of the root namespace', async (t) => {
+t.test('appliesToWorkload answers for one workload what workloadsInScope answers, for AuthorizationPolicies and RequestAuthentications of its namespace and of the root namespace', async (t) => {
   const cluster = view([...world, namespace('admin'), deployment('admin', 'cart', { labels: { tier: 'web' } }), deployment('istio-system', 'cart')]);
   const scopes = [{}, { selector: { matchLabels: { app: 'cart' } } }, { selector: { matchLabels: { app: 'cart', tier: 'web' } } }, { targetRefs: [{ kind: 'Gateway', name: 'g' }] }];
-  for (const ns of ['shop', 'istio-system']) {
-    for (const scope of scopes) {
-      const policy = reviewedPolicy('AuthorizationPolicy', istio('AuthorizationPolicy', ns, 'p', scope) as KubeObject<never>, ns);
-      const inScope = new Set(workloadsInScope(cluster, policy, 'istio-system'));
-      for (const workload of cluster.allWorkloads()) {
-        if (workload.namespace !== ns && ns !== 'istio-system') continue;
-        t.equal(appliesToWorkload(policy, workload), inScope.has(workload), `in ${ns} ${JSON.stringify(scope)}: ${workload.ref} in ${workload.namespace}`);
+  for (const kind of ['AuthorizationPolicy', 'RequestAuthentication'] as const) {
+    for (const ns of ['shop', 'istio-system']) {
+      for (const scope of scopes) {
+        const policy = reviewedPolicy(kind, istio(kind, ns, 'p', scope) as KubeObject<never>, ns);
+        const inScope = new Set(workloadsInScope(cluster, policy, 'istio-system'));
+        for (const workload of cluster.allWorkloads()) {
+          if (workload.namespace !== ns && ns !== 'istio-system') continue;
+          t.equal(appliesToWorkload(policy, workload), inScope.has(workload), `${kind} in ${ns} ${JSON.stringify(scope)}: ${workload.ref} in ${workload.namespace}`);
+        }
       }
+      const targeted = reviewedPolicy(kind, istio(kind, ns, 'gw', { targetRefs: [{ kind: 'Gateway', name: 'g' }] }) as KubeObject<never>, ns);
+      t.equal(isMeshWide(targeted, 'istio-system'), false, `${kind} in ${ns} with targetRefs applies to its gateways, not to the mesh`);
     }
   }
 });
