@@ -91,3 +91,30 @@ t.test('MG114 warns, never denies, when deleting a RequestAuthentication leaves 
   const meshPolicy = istio('AuthorizationPolicy', 'istio-system', 'require-jwt', { rules: [{ from: [{ source: { requestPrincipals: ['*'] } }] }] });
   t.match(review(mg114, provider, { view: view([...world, provider, meshPolicy]), operation: 'DELETE' })[0]?.message, /^deleting this RequestAuthentication leaves Deployment\/httpbin in foo, Deployment\/sleep in foo with no RequestAuthentication that validates JWTs, but AuthorizationPolicy istio-system\/require-jwt matches on requestPrincipals there/, 'a mesh-wide policy');
 });
+
+t.test('MG114 warns when an UPDATE of a RequestAuthentication stops covering workloads that a policy needs it for, naming the field', async (t) => {
+  const provider = requestAuthentication('foo', 'default');
+  const stored = istio('AuthorizationPolicy', 'foo', 'require-jwt', { ...httpbinOnly, action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] }, '2024-01-01T00:00:00Z');
+  const cluster = view([...world, provider, stored]);
+  const update = (spec: object) => review(mg114, istio('RequestAuthentication', 'foo', 'default', spec, '2024-01-01T00:00:00Z'), { view: cluster, operation: 'UPDATE', oldObject: provider });
+  t.same(lines(update({ jwtRules, selector: { matchLabels: { app: 'sleep' } } })), [
+    '[MG114] warn spec.selector: this change leaves Deployment/httpbin in foo with no RequestAuthentication that validates JWTs, but ' +
+      'AuthorizationPolicy foo/require-jwt matches on notRequestPrincipals there (spec.rules[0].from[0].source.notRequestPrincipals): ' +
+      'their requests will never carry a validated token, so the exclusion never applies: the DENY rule denies every request its other ' +
+      'conditions match, valid token or not. Change or delete AuthorizationPolicy foo/require-jwt first, or keep a RequestAuthentication ' +
+      'with jwtRules for these workloads.',
+  ]);
+  t.match(update({ jwtRules: [] })[0], { rule: 'MG114', severity: 'warn', path: 'spec.jwtRules' }, 'jwtRules removed');
+  t.match(update({ jwtRules, targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'ingress' }] })[0], { path: 'spec.targetRefs' }, 'moved to a gateway');
+});
+
+t.test('MG114 admits an UPDATE of a RequestAuthentication that still covers the workloads a policy needs it for', async (t) => {
+  const provider = requestAuthentication('foo', 'default');
+  const stored = istio('AuthorizationPolicy', 'foo', 'require-jwt', { ...httpbinOnly, action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] }, '2024-01-01T00:00:00Z');
+  const updated = (spec: object, metadata: object = {}) => ({ ...istio('RequestAuthentication', 'foo', 'default', spec, '2024-01-01T00:00:00Z'), ...metadata });
+  const update = (object: object, objects: object[] = []) => review(mg114, object as never, { view: view([...world, provider, stored, ...objects] as never), operation: 'UPDATE', oldObject: provider });
+  t.same(update(updated({ jwtRules: [{ issuer: 'other@example.com', jwksUri: 'https://example.com/jwks.json' }] })), [], 'another issuer: still validates JWTs there');
+  t.same(update(updated({ jwtRules, selector: { matchLabels: { app: 'httpbin' } } })), [], 'a selector that keeps the workload the policy guards');
+  t.same(update(updated({ jwtRules: [] }), [requestAuthentication('istio-system', 'default')]), [], 'the mesh-wide one still applies');
+  t.same(update(updated({ jwtRules }, { metadata: { name: 'default', namespace: 'foo', labels: { team: 'a' } } })), [], 'labels only');
+});
