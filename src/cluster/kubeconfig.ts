@@ -29,8 +29,8 @@ export interface KubeConfigSources {
 export function resolveKubeConfig(source: ClusterSource, sources: KubeConfigSources): KubeConfig | undefined {
   if (source === 'none') return undefined;
   if (sources.kubeconfigFile === undefined && inPod(sources)) return inClusterConfig();
-  const file = sources.kubeconfigFile ?? kubeconfigFromEnvironment(sources);
-  if (file !== undefined) return loadKubeconfigFile(file);
+  const files = kubeconfigFiles(sources);
+  if (files !== undefined) return loadKubeconfigFiles(files);
   if (source === 'kubernetes') throw new ClusterConfigError('cluster.source is kubernetes, but there is no in-cluster service account, KUBECONFIG or ~/.kube/config');
   return undefined;
 }
@@ -42,27 +42,56 @@ export function resolveKubeConfig(source: ClusterSource, sources: KubeConfigSour
  * when there is none of them.
  */
 export function resolveKubectlConfig(sources: KubeConfigSources & { context?: string }): KubeConfig | undefined {
-  const file = sources.kubeconfigFile ?? kubeconfigFromEnvironment(sources);
-  if (file !== undefined) return loadKubeconfigFile(file, sources.context);
+  const files = kubeconfigFiles(sources);
+  if (files !== undefined) return loadKubeconfigFiles(files, sources.context);
   if (!inPod(sources)) return undefined;
   const kubeConfig = inClusterConfig();
   if (sources.context !== undefined) useContext(kubeConfig, sources.context, 'the in-cluster configuration');
   return kubeConfig;
 }
 
-function loadKubeconfigFile(file: string, context?: string): KubeConfig {
-  if (!existsSync(file)) throw new ClusterConfigError(`kubeconfig ${file} does not exist`);
+function loadKubeconfigFiles(files: readonly string[], context?: string): KubeConfig {
+  const where = `kubeconfig ${files.join(delimiter)}`;
+  const existing = files.filter((file) => existsSync(file));
+  if (existing.length === 0) throw new ClusterConfigError(files.length === 1 ? `${where} does not exist` : `${where}: none of these files exists`);
+  const kubeConfig = mergeKubeconfigs(existing.map(readKubeconfigFile));
+  if (context !== undefined) useContext(kubeConfig, context, where);
+  if (!kubeConfig.getCurrentCluster()) {
+    throw new ClusterConfigError(`${where} has no ${context === undefined ? 'current context' : `context "${context}"`} with a cluster`);
+  }
+  return kubeConfig;
+}
+
+function readKubeconfigFile(file: string): KubeConfig {
   const kubeConfig = new KubeConfig();
   try {
     kubeConfig.loadFromFile(file);
   } catch (error) {
     throw new ClusterConfigError(`kubeconfig ${file} cannot be read: ${(error as Error).message}`);
   }
-  if (context !== undefined) useContext(kubeConfig, context, `kubeconfig ${file}`);
-  if (!kubeConfig.getCurrentCluster()) {
-    throw new ClusterConfigError(`kubeconfig ${file} has no ${context === undefined ? 'current context' : `context "${context}"`} with a cluster`);
-  }
   return kubeConfig;
+}
+
+/**
+ * kubectl's merge of the files KUBECONFIG lists: the first file to name a cluster, user or context
+ * wins, and so does the first current-context that is set (client-node's mergeConfig throws on a name
+ * defined twice and lets later files replace the current context).
+ */
+function mergeKubeconfigs(configs: readonly KubeConfig[]): KubeConfig {
+  if (configs.length === 1) return configs[0]!;
+  const merged = new KubeConfig();
+  merged.loadFromOptions({
+    clusters: firstOfEachName(configs.flatMap((config) => config.clusters)),
+    users: firstOfEachName(configs.flatMap((config) => config.users)),
+    contexts: firstOfEachName(configs.flatMap((config) => config.contexts)),
+    currentContext: configs.find((config) => config.currentContext)?.currentContext ?? '',
+  });
+  return merged;
+}
+
+function firstOfEachName<T extends { name: string }>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(item.name) && Boolean(seen.add(item.name)));
 }
 
 function useContext(kubeConfig: KubeConfig, context: string, where: string): void {
@@ -83,9 +112,11 @@ function inClusterConfig(): KubeConfig {
   return kubeConfig;
 }
 
-function kubeconfigFromEnvironment({ env, home = homedir() }: KubeConfigSources): string | undefined {
+/** The explicit file, else every file KUBECONFIG lists (merged as kubectl does), else ~/.kube/config when it exists. */
+function kubeconfigFiles({ kubeconfigFile, env, home = homedir() }: KubeConfigSources): string[] | undefined {
+  if (kubeconfigFile !== undefined) return [kubeconfigFile];
   const listed = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  if (listed.length > 0) return listed.find((f) => existsSync(f)) ?? listed[0];
+  if (listed.length > 0) return listed;
   const standard = join(home, '.kube', 'config');
-  return existsSync(standard) ? standard : undefined;
+  return existsSync(standard) ? [standard] : undefined;
 }

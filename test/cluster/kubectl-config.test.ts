@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import t from 'tap';
-import { ClusterConfigError, resolveKubectlConfig } from '../../src/cluster/kubeconfig.js';
+import { ClusterConfigError, resolveKubeConfig, resolveKubectlConfig } from '../../src/cluster/kubeconfig.js';
 import { writeKubeconfig } from '../helpers/kubeconfig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshguard-kubectl-config-'));
@@ -31,4 +31,29 @@ t.test('resolveKubectlConfig selects --context like kubectl, with its namespace,
   t.equal(kubeConfig?.getCurrentCluster()?.server, 'https://prod.example:6443');
   t.equal(kubeConfig?.getContextObject(kubeConfig.getCurrentContext())?.namespace, 'shop');
   t.throws(() => resolveKubectlConfig({ kubeconfigFile: config, context: 'staging', env: {}, home: dir }), new ClusterConfigError(`kubeconfig ${config} has no context "staging" (contexts: dev, prod)`));
+});
+
+t.test('KUBECONFIG with several files is merged as kubectl merges it: first definition of a name and first current-context win', async (t) => {
+  const first = writeKubeconfig(join(dir, 'merge', 'first.json'), [{ name: 'dev', server: 'https://dev-first.example:6443' }]);
+  const second = writeKubeconfig(join(dir, 'merge', 'second.json'), [
+    { name: 'staging', server: 'https://staging.example:6443', namespace: 'qa' },
+    { name: 'dev', server: 'https://dev-second.example:6443' },
+  ]);
+  const env = { KUBECONFIG: [join(dir, 'merge', 'missing.json'), first, second].join(delimiter) };
+  const merged = resolveKubectlConfig({ env, home: dir });
+  t.equal(merged?.getCurrentContext(), 'dev', 'the first file that sets current-context');
+  t.equal(merged?.getCurrentCluster()?.server, 'https://dev-first.example:6443', 'the first file that defines cluster dev');
+  t.same(merged?.getContexts().map((c) => c.name), ['dev', 'staging']);
+  const staging = resolveKubectlConfig({ env, home: dir, context: 'staging' });
+  t.equal(staging?.getCurrentCluster()?.server, 'https://staging.example:6443', 'a context only the second file defines');
+  t.equal(staging?.getContextObject('staging')?.namespace, 'qa');
+  t.throws(() => resolveKubectlConfig({ env: { KUBECONFIG: ['/nowhere/a', '/nowhere/b'].join(delimiter) }, home: dir }), new ClusterConfigError(`kubeconfig /nowhere/a${delimiter}/nowhere/b: none of these files exists`));
+});
+
+t.test('resolveKubeConfig (the server) merges KUBECONFIG alike', async (t) => {
+  const first = writeKubeconfig(join(dir, 'server', 'first.json'), [{ name: 'dev', server: 'https://dev.example:6443' }]);
+  const second = writeKubeconfig(join(dir, 'server', 'second.json'), [{ name: 'prod', server: 'https://prod.example:6443' }]);
+  const kubeConfig = resolveKubeConfig('kubernetes', { env: { KUBECONFIG: [first, second].join(delimiter) }, home: dir });
+  t.same(kubeConfig?.getContexts().map((c) => c.name), ['dev', 'prod']);
+  t.equal(kubeConfig?.getCurrentCluster()?.server, 'https://dev.example:6443');
 });
