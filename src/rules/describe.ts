@@ -47,6 +47,11 @@ export function nameList(names: Iterable<string>): string {
   return countedNameList(distinct, distinct.length);
 }
 
+/** `a, b, c and 2 more` of distinct items, naming only those shown: a namespace- or mesh-wide list can reach hundreds of workloads. */
+export function shownNameList<T>(items: readonly T[], name: (item: T) => string): string {
+  return countedNameList(items.slice(0, NAMES_SHOWN).map(name), items.length);
+}
+
 /** `a, b, c and 2 more` from the first few of `total` distinct names (a count kept by the store, for mesh-wide lists). */
 export function countedNameList(first: readonly string[], total: number): string {
   const shown = first.slice(0, NAMES_SHOWN).join(', ');

@@ -1,7 +1,7 @@
 import { policySelector } from '../cluster/policy-order.js';
 import { pendingChange, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
 import { ingressTlsListeners, selectorText, sidecarOf, sidecarTerminatingTls } from '../istio/sidecar-tls.js';
-import { NAMES_SHOWN, countedNameList, mtlsText, nameList, objectName, portModeText, workloadName } from './describe.js';
+import { mtlsText, objectName, portModeText, shownNameList, workloadName } from './describe.js';
 import { changeAt, levelWorkloads, modeField, peerAuthenticationReview } from './mtls-changes.js';
 import { defineRule, type Finding, type RuleContext, type Subject } from './types.js';
 
@@ -39,8 +39,7 @@ function sidecarSide({ object, namespace }: Subject<'Sidecar'>, { view, rootName
       return mtls.mode === 'DISABLE' ? [] : [{ workload, mtls }];
     });
     if (wrong.length === 0) return [];
-    // Only the names shown are spelled out: a namespace-wide Sidecar can reach hundreds of workloads.
-    const names = countedNameList(wrong.slice(0, NAMES_SHOWN).map(({ workload, mtls }) => portModeText(workload, port, mtls)), wrong.length);
+    const names = shownNameList(wrong, ({ workload, mtls }) => portModeText(workload, port, mtls));
     const fix = selector
       ? `Add a PeerAuthentication with selector.matchLabels {${selector}} and portLevelMtls: {"${port}": {mode: DISABLE}}.`
       : `Add a PeerAuthentication for these workloads (with a selector) and portLevelMtls: {"${port}": {mode: DISABLE}}.`;
@@ -64,7 +63,7 @@ function sidecarDeleted({ object, namespace }: Subject<'Sidecar'>, { view, rootN
   return listeners.flatMap(({ path, port }): Finding[] => {
     const plaintext = workloads.flatMap((workload) => {
       const mtls = view.effectiveMtls(workload, port);
-      return mtls.mode === 'DISABLE' && !sidecarTerminatingTls(after, workload, port, rootNamespace) ? [portModeText(workload, port, mtls)] : [];
+      return mtls.mode === 'DISABLE' && !sidecarTerminatingTls(after, workload, port, rootNamespace) ? [{ workload, mtls }] : [];
     });
     if (plaintext.length === 0) return [];
     return [{
@@ -72,7 +71,7 @@ function sidecarDeleted({ object, namespace }: Subject<'Sidecar'>, { view, rootN
       severity: 'warn',
       path,
       message:
-        `deleting this Sidecar removes the TLS it terminates on port ${port}, and ${nameList(plaintext)}: the port then serves plaintext with ` +
+        `deleting this Sidecar removes the TLS it terminates on port ${port}, and ${shownNameList(plaintext, ({ workload, mtls }) => portModeText(workload, port, mtls))}: the port then serves plaintext with ` +
         `no TLS at all, so clients that originate TLS to it fail the handshake and everything else reaches it unencrypted and ` +
         `unauthenticated. Change the PeerAuthentication's DISABLE for port ${port} first (STRICT or PERMISSIVE gives the port Istio's ` +
         `mutual TLS back), or keep this Sidecar.`,
