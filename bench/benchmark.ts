@@ -51,6 +51,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   const served = clusters.at(-1);
   if (!served) throw new Error('the benchmark needs at least one cluster scenario');
   const mix = bodyMix();
+  const nodeOptions = chartNodeOptions();
   const certDir = mkdtempSync(join(tmpdir(), 'meshguard-bench-'));
   const servers: ServerProcess[] = [];
   const runs: MeasuredRun[] = [];
@@ -59,7 +60,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     writeCertificateFiles({ dir: certDir, service: 'meshguard', namespace: 'meshguard', days: 1 });
     const caPem = readFileSync(join(certDir, FILE_NAMES.caCert), 'utf8');
     const [meshguard, floor, stackFloor] = await Promise.all([
-      startMeshguard(certDir, caPem, mix, served, options),
+      startMeshguard(certDir, caPem, mix, served, nodeOptions, options),
       startFloor('floor', FLOOR_SERVER, certDir, caPem, mix, options),
       options.stackFloor ? startFloor('stack-floor', STACK_FLOOR_SERVER, certDir, caPem, mix, options) : undefined,
     ]);
@@ -87,7 +88,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
 
     const report = {
       machine,
-      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: served.label, nodeOptions: chartNodeOptions().join(' ') },
+      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: served.label, nodeOptions: nodeOptions.join(' ') },
       runs,
       meshguard: meshguardFigures,
       floor: floorFigures,
@@ -106,11 +107,18 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   }
 }
 
-async function startMeshguard(certDir: string, caPem: string, mix: readonly MixEntry[], cluster: ClusterScenario, options: BenchOptions): Promise<ServerProcess> {
+async function startMeshguard(
+  certDir: string,
+  caPem: string,
+  mix: readonly MixEntry[],
+  cluster: ClusterScenario,
+  nodeOptions: readonly string[],
+  options: BenchOptions,
+): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
     name: 'meshguard',
-    args: [...chartNodeOptions(), ...profileArgs('meshguard', options), SERVE_WITH_CLUSTER, '--cluster', cluster.name],
+    args: [...nodeOptions, ...profileArgs('meshguard', options), SERVE_WITH_CLUSTER, '--cluster', cluster.name],
     env: {
       MESHGUARD_HOST: '127.0.0.1',
       MESHGUARD_ADMISSION_PORT: String(port),
