@@ -95,7 +95,7 @@ export function formatReport(report: BenchReport): string {
   });
   const lines = [
     `meshguard benchmark — ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start`,
-    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs A B A B of ${load.run}; meshguard served with the cluster "${load.servedCluster}" and the chart's ${load.nodeOptions}`,
+    `load: autocannon, HTTPS keep-alive, ${load.connections} connections, ${load.mix}-review mix, runs ${runOrder(report.runs)} of ${load.run}; meshguard served with the cluster "${load.servedCluster}" and the chart's ${load.nodeOptions}`,
     '',
     table(
       2,
@@ -141,6 +141,12 @@ export function formatReport(report: BenchReport): string {
     ...report.targets.map((check) => `${check.met === undefined ? 'n/a ' : check.met ? 'met ' : 'MISS'}  ${check.target}: ${check.actual}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** `A B A B`, or `A B C A B C` with the stack floor: one letter per server, in the order the runs took turns. */
+function runOrder(runs: readonly MeasuredRun[]): string {
+  const servers = [...new Set(runs.map((run) => run.target))];
+  return runs.map((run) => String.fromCharCode(65 + servers.indexOf(run.target))).join(' ');
 }
 
 /** Where meshguard's cost over the floor goes: the HTTP stack (stack floor over floor) and the reviews (meshguard over stack floor). */

@@ -58,6 +58,7 @@ t.test('the printed report shows every run, the totals and the ratio line', asyn
   t.match(text, /^all\s+meshguard\s+\d+/m);
   t.match(text, /^all\s+floor\s+\d+/m);
   t.match(text, /^all\s+stack-floor\s+\d+/m);
+  t.match(text, /, runs A B C A B C of 200 requests;/, 'the run order names the three servers');
   t.match(text, /^stack-floor\/floor: throughput \d+\.\d\d, server CPU per review \d+\.\d\d; meshguard\/stack-floor: throughput \d+\.\d\d, server CPU per review \d+\.\d\d$/m);
   t.match(text, /^meshguard\/floor: throughput \d+\.\d\d, p99 \d+\.\d\d, server CPU per review \d+\.\d\d$/m);
   t.match(text, /^peak RSS when ready, before any load: meshguard \d+ MB, floor \d+ MB$/m);
