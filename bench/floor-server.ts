@@ -1,7 +1,7 @@
 import { createServer, type ServerOptions } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TLS_MIN_VERSION, loadServingCertificate } from '../src/server/tls.js';
-import { floorServerArgs } from './floor-args.js';
+import { fixedAllowedReview, floorServerArgs } from './floor-common.js';
 
 /**
  * The floor: what any webhook pays for TLS, HTTP and JSON and can never go below. Bare node:https
@@ -31,7 +31,7 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
       response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"BadRequest"}');
       return;
     }
-    const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } });
+    const body = JSON.stringify(fixedAllowedReview(uid));
     response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body);
   });
 }

@@ -1,4 +1,3 @@
-import type { AdmissionReview } from '../src/admission/types.js';
 import { NO_CLUSTER } from '../src/cluster/no-cluster.js';
 import { defaultRegistry } from '../src/rules/catalog.js';
 import { buildAdmissionApp } from '../src/server/admission-app.js';
@@ -6,7 +5,7 @@ import { createLogger } from '../src/server/logger.js';
 import { Metrics } from '../src/server/metrics.js';
 import { loadServingCertificate } from '../src/server/tls.js';
 import { validateSettings } from '../src/settings.js';
-import { floorServerArgs } from './floor-args.js';
+import { fixedAllowedReview, floorServerArgs } from './floor-common.js';
 
 /**
  * meshguard's HTTP stack with nothing behind it: the admission app as `meshguard serve` builds it
@@ -22,12 +21,12 @@ const app = buildAdmissionApp({
   certificate: loadServingCertificate(certDir),
   bodyLimitBytes: settings.server.bodyLimitBytes,
   deps: { registry, settings: () => settings, view: NO_CLUSTER, metrics: new Metrics(), logger: createLogger('silent') },
-  review: (_webhook, body) => fixedAnswer(body),
+  review: (_webhook, body) => fixedAllowedReview(uidOf(body)),
 });
 await app.listen({ host: '127.0.0.1', port });
 process.once('SIGINT', () => process.exit(0));
 
-function fixedAnswer(body: unknown): AdmissionReview {
+function uidOf(body: unknown): string {
   const uid = (body as { request?: { uid?: unknown } } | null)?.request?.uid;
-  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: typeof uid === 'string' ? uid : '', allowed: true } };
+  return typeof uid === 'string' ? uid : '';
 }
