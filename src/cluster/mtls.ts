@@ -40,7 +40,7 @@ export function namespaceLevelMtls(view: Pick<ClusterView, 'policies'>, rootName
 }
 
 /** `policy`'s mode at `scope` when it sets one (UNSET and absent inherit `inherited`). */
-function decided(inherited: EffectiveMtls, policy: PeerAuthentication | undefined, mtls: { mode?: string } | undefined, scope: Scope): EffectiveMtls {
+export function decided(inherited: EffectiveMtls, policy: PeerAuthentication | undefined, mtls: { mode?: string } | undefined, scope: Scope): EffectiveMtls {
   const mode = modeOf(mtls);
   return policy && mode ? { mode, decidedBy: { namespace: policy.namespace, name: policy.name, scope } } : inherited;
 }

@@ -1,5 +1,5 @@
-import type { EffectiveMtls, MtlsMode, PolicyObject } from '../cluster/model.js';
-import { namespaceLevelMtls } from '../cluster/mtls.js';
+import type { EffectiveMtls, PolicyObject } from '../cluster/model.js';
+import { decided, namespaceLevelMtls } from '../cluster/mtls.js';
 import { policySelector } from '../cluster/policy-order.js';
 import type { ClusterView } from '../cluster/view.js';
 import { pendingChange, reviewedPolicy } from '../istio/scope.js';
@@ -35,7 +35,7 @@ export const mg202 = defineRule({
     const parent = namespaceLevelMtls(after, rootNamespace, policy.namespace);
     const findings: Finding[] = [];
     if (weakened(ownMode, parent)) findings.push(finding('spec.mtls.mode', ownMode, parent, selected));
-    const workloadLevel: EffectiveMtls = isMode(ownMode) ? { mode: ownMode, decidedBy: { namespace: policy.namespace, name: policy.name, scope: 'workload' } } : parent;
+    const workloadLevel = decided(parent, policy, policy.spec.mtls, 'workload');
     for (const [key, setting] of Object.entries(policy.spec.portLevelMtls ?? {})) {
       const mode = setting?.mode;
       if (!weakened(mode, workloadLevel)) continue;
@@ -45,10 +45,6 @@ export const mg202 = defineRule({
     return findings;
   },
 });
-
-function isMode(mode: string | undefined): mode is MtlsMode {
-  return mode === 'STRICT' || mode === 'PERMISSIVE' || mode === 'DISABLE';
-}
 
 function weakened(mode: string | undefined, parent: EffectiveMtls): mode is 'PERMISSIVE' | 'DISABLE' {
   return parent.mode === 'STRICT' && (mode === 'PERMISSIVE' || mode === 'DISABLE');
