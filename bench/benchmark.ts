@@ -28,6 +28,8 @@ export interface BenchOptions {
   clusters?: readonly ClusterScenario[];
   /** Also serve meshguard's HTTP stack with a fixed answer (bench/stack-floor.ts): A B C A B C. */
   stackFloor?: boolean;
+  /** The stack floor spends this many µs of CPU on each review before answering (default 0). */
+  stackFloorReviewMicros?: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -62,7 +64,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const [meshguard, floor, stackFloor] = await Promise.all([
       startMeshguard(certDir, caPem, mix, served, nodeOptions, options),
       startFloor('floor', FLOOR_SERVER, certDir, caPem, mix, options),
-      options.stackFloor ? startFloor('stack-floor', STACK_FLOOR_SERVER, certDir, caPem, mix, options) : undefined,
+      options.stackFloor ? startFloor('stack-floor', STACK_FLOOR_SERVER, certDir, caPem, mix, options, ['--review-us', String(options.stackFloorReviewMicros ?? 0)]) : undefined,
     ]);
     servers.push(meshguard, floor, ...(stackFloor ? [stackFloor] : []));
     const startupPeakRss = new Map(servers.map((server) => [server, server.peakRssBytes()]));
@@ -88,7 +90,14 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
 
     const report = {
       machine,
-      load: { connections: options.connections, mix: mix.length, run: describeLength(options.run), servedCluster: served.label, nodeOptions: nodeOptions.join(' ') },
+      load: {
+        connections: options.connections,
+        mix: mix.length,
+        run: describeLength(options.run),
+        servedCluster: served.label,
+        nodeOptions: nodeOptions.join(' '),
+        ...(stackFloor ? { stackFloorReviewMicros: options.stackFloorReviewMicros ?? 0 } : {}),
+      },
       runs,
       meshguard: meshguardFigures,
       floor: floorFigures,
@@ -133,11 +142,19 @@ async function startMeshguard(
   });
 }
 
-async function startFloor(name: string, script: string, certDir: string, caPem: string, mix: readonly MixEntry[], options: BenchOptions): Promise<ServerProcess> {
+async function startFloor(
+  name: string,
+  script: string,
+  certDir: string,
+  caPem: string,
+  mix: readonly MixEntry[],
+  options: BenchOptions,
+  extraArgs: readonly string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
   return startServer({
     name,
-    args: [...profileArgs(name, options), script, '--cert-dir', certDir, '--port', String(port)],
+    args: [...profileArgs(name, options), script, '--cert-dir', certDir, '--port', String(port), ...extraArgs],
     port,
     caPem,
     probe: mix[0]!,

@@ -49,7 +49,15 @@ export interface TargetCheck {
 
 export interface BenchReport {
   machine: Machine;
-  load: { connections: number; mix: number; run: string; servedCluster: string; nodeOptions: string };
+  load: {
+    connections: number;
+    mix: number;
+    run: string;
+    servedCluster: string;
+    nodeOptions: string;
+    /** With the stack floor: the CPU it spends on each review before answering. */
+    stackFloorReviewMicros?: number;
+  };
   runs: MeasuredRun[];
   meshguard: ServerFigures;
   floor: ServerFigures;
@@ -128,6 +136,9 @@ export function formatReport(report: BenchReport): string {
     `meshguard/floor: throughput ${fixed(report.ratios.throughput, 2)}, p99 ${fixed(report.ratios.p99, 2)}, ` +
       `server CPU per review ${fixed(report.meshguard.cpuMicrosPerRequest / report.floor.cpuMicrosPerRequest, 2)}`,
     ...(report.stackFloor ? [stackFloorLine(report, report.stackFloor)] : []),
+    ...(load.stackFloorReviewMicros
+      ? [`the stack floor spent ${load.stackFloorReviewMicros} µs of CPU on each review before answering: what reviews of that cost could reach on meshguard's HTTP stack`]
+      : []),
     `peak RSS when ready, before any load: meshguard ${fixed(report.meshguard.startupPeakRssMb, 0)} MB, floor ${fixed(report.floor.startupPeakRssMb, 0)} MB`,
     '',
     table(

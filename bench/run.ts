@@ -15,7 +15,10 @@ const USAGE = `npm run bench [-- --seconds N] [--connections N] [--clusters A,B]
   --cpu-prof DIR   write V8 CPU profiles of the servers into DIR (meshguard.cpuprofile, floor.cpuprofile, stack-floor.cpuprofile);
                    node dist/bench/profile-summary.js DIR/meshguard.cpuprofile sums them up
   --stack-floor    also serve meshguard's HTTP stack answering the floor's fixed review (runs A B C A B C):
-                   splits meshguard's cost over the floor into the framework's and the reviews'`;
+                   splits meshguard's cost over the floor into the framework's and the reviews'
+  --stack-floor-review-us N
+                   the stack floor spends N µs of CPU on each review before answering (implies --stack-floor):
+                   the throughput and latency reviews of that cost could reach on meshguard's HTTP stack`;
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'stack-floor': { type: 'boolean' },
+    'stack-floor-review-us': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -40,6 +44,7 @@ const options: BenchOptions = {
   ...(values['cpu-prof'] ? { profileDir: values['cpu-prof'] } : {}),
   ...(values.clusters ? { clusters: scenarios(values.clusters) } : {}),
   ...(values['stack-floor'] ? { stackFloor: true } : {}),
+  ...(values['stack-floor-review-us'] ? { stackFloor: true, stackFloorReviewMicros: positiveInteger('--stack-floor-review-us', values['stack-floor-review-us']) } : {}),
 };
 if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
 

@@ -10,8 +10,10 @@ import { checkTargets } from '../../bench/targets.js';
  * the machinery cannot rot unnoticed.
  */
 let report: BenchReport;
+/** The stack floor's simulated review: long enough to dominate its CPU per review, short enough for a miniature. */
+const REVIEW_MICROS = 2000;
 t.before(async () => {
-  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20, clusters: [EMPTY_CLUSTER], stackFloor: true });
+  report = await runBenchmark({ connections: 4, run: { requests: 200 }, evaluationIterations: 20, clusters: [EMPTY_CLUSTER], stackFloor: true, stackFloorReviewMicros: REVIEW_MICROS });
 });
 
 t.test('the benchmark alternates meshguard, the floor and the stack floor, A B C A B C, each run completing every request without errors', async (t) => {
@@ -30,6 +32,13 @@ t.test('meshguard judges the mix (MG101 and MG201 denials come back) while the f
   t.ok(report.meshguard.denied > 0, `meshguard denied ${report.meshguard.denied}`);
   t.equal(report.floor.denied, 0);
   t.equal(report.stackFloor?.denied, 0, 'the stack floor answers the fixed allowed review');
+});
+
+t.test('the stack floor spends the asked CPU on every review, and the report says so', async (t) => {
+  t.equal(report.load.stackFloorReviewMicros, REVIEW_MICROS);
+  t.ok(report.stackFloor!.cpuMicrosPerRequest >= REVIEW_MICROS, `stack floor CPU per review ${report.stackFloor!.cpuMicrosPerRequest} µs`);
+  t.ok(report.floor.cpuMicrosPerRequest < REVIEW_MICROS, `the floor's own is not inflated: ${report.floor.cpuMicrosPerRequest} µs`);
+  t.match(formatReport(report), /^the stack floor spent 2000 µs of CPU on each review before answering: what reviews of that cost could reach on meshguard's HTTP stack$/m);
 });
 
 t.test('the report has totals, ratios, peak RSS of both processes and the in-process cost of every kind in the mix', async (t) => {
