@@ -1,13 +1,13 @@
 import type { EffectiveMtls, WorkloadInfo } from './model.js';
 import { NamespaceCounter, type NamespaceCounts } from './namespace-counter.js';
-import { mtlsPorts, type WorkloadFacts } from './workload-facts.js';
+import type { WorkloadFacts } from './workload-facts.js';
 
 /**
  * The mesh-wide counts a root-namespace (mesh-wide) policy is judged on, kept per namespace:
  * - `unmeshedWorkloads`, `unmeshedPods`: workloads without a sidecar, and their pods (ranked);
  * - `plaintextPorts`: (sidecar workload, port) pairs whose effective mTLS mode accepts plaintext
  *   (PERMISSIVE or DISABLE), over the ports each receives on (port 0 when none is known);
- * - `meshModeWorkloads`: sidecar workloads with a port (`mtlsPorts`) whose mode the mesh-wide
+ * - `meshModeWorkloads`: sidecar workloads with a port (`WorkloadFacts.mtlsPorts`) whose mode the mesh-wide
  *   policy, or Istio's default, decides: the ones a mesh-wide PeerAuthentication change reaches;
  * - `jwtAuthorizationPolicies`: AuthorizationPolicies that match on the request's JWT
  *   (`requestPrincipals`, `request.auth.*`): the ones a mesh-wide RequestAuthentication's deletion can break.
@@ -21,7 +21,7 @@ type Contribution = Readonly<Record<WorkloadCount, number>>;
 export function contributionOf(workload: WorkloadInfo, facts: WorkloadFacts, mtls: (port: number) => EffectiveMtls): Contribution {
   if (!workload.sidecar) return { unmeshedWorkloads: 1, unmeshedPods: workload.pods, plaintextPorts: 0, meshModeWorkloads: 0 };
   const receiving = facts.receiving.length > 0 ? facts.receiving : [0];
-  const meshDecided = mtlsPorts(facts).some((port) => isMeshMode(mtls(port)));
+  const meshDecided = facts.mtlsPorts.some((port) => isMeshMode(mtls(port)));
   return {
     unmeshedWorkloads: 0,
     unmeshedPods: 0,

@@ -15,6 +15,12 @@ export interface WorkloadFacts {
   peerAuthentications: ReadonlyArray<PolicyObject<'PeerAuthentication'>>;
   /** The ports on which the Sidecar Istio applies to it terminates TLS (ingress tls listeners). */
   tlsPorts: readonly number[];
+  /**
+   * The ports whose effective mTLS mode a PeerAuthentication change can move, as the rules judge them:
+   * every port it receives on and every port its Sidecar terminates TLS on (they need not be declared);
+   * port 0, the workload level, for a workload with no known port.
+   */
+  mtlsPorts: readonly number[];
 }
 
 /** The queries the facts are derived from (the store answers them from its indexes, not from the facts). */
@@ -27,11 +33,15 @@ export function workloadFacts(view: FactSources, rootNamespace: string, workload
   const receiving = new Set(workload.containerPorts.map((p) => p.port));
   for (const { containerPort } of served) if (containerPort !== undefined) receiving.add(containerPort);
   const sidecar = sidecarOf(view, workload, rootNamespace);
+  const tlsPorts = sidecar ? ingressTlsListeners(sidecar).map((listener) => listener.port) : [];
+  const receivingAscending = [...receiving].sort((a, b) => a - b);
+  const mtlsPorts = new Set([...receivingAscending, ...tlsPorts]);
   return {
     served,
-    receiving: [...receiving].sort((a, b) => a - b),
+    receiving: receivingAscending,
     peerAuthentications: view.selecting('PeerAuthentication', workload),
-    tlsPorts: sidecar ? ingressTlsListeners(sidecar).map((listener) => listener.port) : [],
+    tlsPorts,
+    mtlsPorts: mtlsPorts.size > 0 ? [...mtlsPorts] : [0],
   };
 }
 
@@ -39,14 +49,4 @@ export function workloadFacts(view: FactSources, rootNamespace: string, workload
 export function targetContainerPort(servicePort: ServicePortInfo, workload: WorkloadInfo): number | undefined {
   if (typeof servicePort.targetPort === 'number') return servicePort.targetPort;
   return workload.containerPorts.find((p) => p.name === servicePort.targetPort)?.port;
-}
-
-/**
- * The ports whose effective mTLS mode a PeerAuthentication change can move, as the rules judge them:
- * every port the workload receives on and every port its Sidecar terminates TLS on (they need not be
- * declared); port 0, the workload level, for a workload with no known port.
- */
-export function mtlsPorts(facts: WorkloadFacts): number[] {
-  const ports = new Set([...facts.receiving, ...facts.tlsPorts]);
-  return ports.size > 0 ? [...ports] : [0];
 }

@@ -1,6 +1,5 @@
 import type { PolicyObject } from '../cluster/model.js';
 import type { ClusterView } from '../cluster/view.js';
-import { mtlsPorts } from '../cluster/workload-facts.js';
 import { isMeshWide, reviewedPolicy, workloadsInScope } from '../istio/scope.js';
 import { NAMES_SHOWN, count, countedNameList, workloadName } from './describe.js';
 import { changeAt, levelWorkloadCount, levelWorkloads, modeField, peerAuthenticationReview, type MtlsChange, type PeerAuthenticationReview } from './mtls-changes.js';
@@ -64,7 +63,7 @@ function madeStrictWorkloads(review: PeerAuthenticationReview): { first: MtlsCha
   const first: MtlsChange[] = [];
   let selected = 0;
   for (const workload of review.workloads) {
-    const change = mtlsPorts(review.before.workloadFacts(workload)).map((port) => changeAt(review, workload, port)).find((c) => c?.after.mode === 'STRICT');
+    const change = review.before.workloadFacts(workload).mtlsPorts.map((port) => changeAt(review, workload, port)).find((c) => c?.after.mode === 'STRICT');
     if (!change) continue;
     selected++;
     if (first.length < NAMES_SHOWN) first.push(change);

@@ -3,7 +3,6 @@ import type { EffectiveMtls, PolicyObject, WorkloadInfo } from '../cluster/model
 import { namespaceLevelMtls } from '../cluster/mtls.js';
 import { policySelector } from '../cluster/policy-order.js';
 import type { ClusterView } from '../cluster/view.js';
-import { mtlsPorts } from '../cluster/workload-facts.js';
 import { pendingChange, reviewedPolicy } from '../istio/scope.js';
 import type { Subject } from './types.js';
 
@@ -149,13 +148,13 @@ function namespaceLevelWorkloads(review: PeerAuthenticationReview, level: LevelC
 
 function* movedIn(review: PeerAuthenticationReview, level: LevelChange, namespace: string): Iterable<WorkloadInfo> {
   for (const workload of review.before.workloads(namespace)) {
-    if (mtlsPorts(review.before.workloadFacts(workload)).some((port) => changeAt(review, workload, port)?.after === level.after)) yield workload;
+    if (review.before.workloadFacts(workload).mtlsPorts.some((port) => changeAt(review, workload, port)?.after === level.after)) yield workload;
   }
 }
 
 /**
  * Every changed workload port: the selected workloads' ports, then those of the workloads the level
- * change moves, each at every `mtlsPorts` port. A list as long as the change is wide: for mesh-wide
+ * change moves, each at every port of `WorkloadFacts.mtlsPorts`. A list as long as the change is wide: for mesh-wide
  * changes prefer `changeAt` from the dependent objects, or `levelWorkloadCount`.
  */
 export function mtlsChanges(review: PeerAuthenticationReview): MtlsChange[] {
@@ -179,7 +178,7 @@ function computeChanges(review: PeerAuthenticationReview): MtlsChange[] {
 function changesOfWorkloads(review: PeerAuthenticationReview, workloads: Iterable<WorkloadInfo>): MtlsChange[] {
   const changes: MtlsChange[] = [];
   for (const workload of workloads) {
-    for (const port of mtlsPorts(review.before.workloadFacts(workload))) {
+    for (const port of review.before.workloadFacts(workload).mtlsPorts) {
       const change = changeAt(review, workload, port);
       if (change) changes.push(change);
     }
