@@ -104,16 +104,21 @@ export function changeAt(review: PeerAuthenticationReview, workload: WorkloadInf
 function computeChangeAt(review: PeerAuthenticationReview, workload: WorkloadInfo, port: number): MtlsChange | undefined {
   if (!workload.sidecar) return undefined;
   const before = review.before.effectiveMtls(workload, port);
-  if (review.workloads.some((w) => w.ref === workload.ref && w.namespace === workload.namespace)) {
+  if (isSelected(review, workload)) {
     const after = review.after.effectiveMtls(workload, port);
     return before.mode === after.mode ? undefined : { workload, port, before, after };
   }
-  return review.level && inheritsLevel(review, review.level, workload, before) ? { workload, port, before, after: review.level.after } : undefined;
+  return review.level && inheritsLevel(review, review.level, workload.namespace, before) ? { workload, port, before, after: review.level.after } : undefined;
 }
 
-function inheritsLevel(review: PeerAuthenticationReview, level: LevelChange, workload: WorkloadInfo, before: EffectiveMtls): boolean {
+/** Whether a port of a workload in `namespace` whose mode was `before` follows the level change. */
+function inheritsLevel(review: PeerAuthenticationReview, level: LevelChange, namespace: string, before: EffectiveMtls): boolean {
   if (level.namespace === review.rootNamespace) return isMeshMode(before);
-  return workload.namespace === level.namespace && (isMeshMode(before) || before.decidedBy?.scope === 'namespace');
+  return namespace === level.namespace && (isMeshMode(before) || before.decidedBy?.scope === 'namespace');
+}
+
+function isSelected(review: PeerAuthenticationReview, workload: WorkloadInfo): boolean {
+  return review.workloads.some((w) => w.ref === workload.ref && w.namespace === workload.namespace);
 }
 
 /**
@@ -146,9 +151,19 @@ function namespaceLevelWorkloads(review: PeerAuthenticationReview, level: LevelC
   return known;
 }
 
+/**
+ * A sidecar workload that no workload policy selects has its namespace's mode on every port, so
+ * whether it moves is decided once per namespace; the others are asked port by port (`changeAt`).
+ */
 function* movedIn(review: PeerAuthenticationReview, level: LevelChange, namespace: string): Iterable<WorkloadInfo> {
+  const namespaceModeMoves = inheritsLevel(review, level, namespace, namespaceLevelMtls(review.before, review.rootNamespace, namespace));
   for (const workload of review.before.workloads(namespace)) {
-    if (review.before.workloadFacts(workload).mtlsPorts.some((port) => changeAt(review, workload, port)?.after === level.after)) yield workload;
+    const facts = review.before.workloadFacts(workload);
+    const moves =
+      facts.peerAuthentications.length === 0 && !isSelected(review, workload)
+        ? workload.sidecar && namespaceModeMoves
+        : facts.mtlsPorts.some((port) => changeAt(review, workload, port)?.after === level.after);
+    if (moves) yield workload;
   }
 }
 

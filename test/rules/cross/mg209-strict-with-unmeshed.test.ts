@@ -32,3 +32,25 @@ t.test('MG209 warns that STRICT does not reach selected pods without a sidecar',
       'on the namespace, then restart the pods) for STRICT to protect them.',
   ]);
 });
+
+t.test('MG209 on a namespace-wide STRICT names only the workloads whose ports inherit the namespace mode', async (t) => {
+  const workloadPolicy = (app: string, spec: object) => istio('PeerAuthentication', 'shop', `${app}-mtls`, { selector: { matchLabels: { app } }, ...spec }, '2024-01-01T00:00:00Z');
+  const cluster = view([
+    ...meshed,
+    namespace('batch', {}),
+    deployment('batch', 'report'),
+    deployment('shop', 'pay', { ports: [8080, 9090] }),
+    workloadPolicy('pay', { mtls: { mode: 'PERMISSIVE' } }),
+    deployment('shop', 'web', { ports: [8080, 9090] }),
+    workloadPolicy('web', { portLevelMtls: { 8080: { mode: 'PERMISSIVE' } } }),
+    deployment('shop', 'legacy', { annotations: { 'sidecar.istio.io/inject': 'false' } }),
+  ]);
+  t.same(lines(review(mg209, strict('shop'), { view: cluster })), [
+    '[MG209] warn spec.mtls.mode: STRICT makes Deployment/cart in shop, Deployment/web in shop refuse plaintext, but 2 pods without a sidecar ' +
+      'run in batch (1), shop (1): every request they send to these workloads will be reset. Mesh those callers first (label their namespaces ' +
+      'istio-injection=enabled and restart them), or keep PERMISSIVE until they are meshed.',
+    '[MG209] warn spec.mtls.mode: 1 pod this PeerAuthentication applies to have no sidecar (Deployment/legacy in shop), and ' +
+      'PeerAuthentication is enforced by the sidecar: they keep accepting plaintext from anyone. Inject the sidecar (istio-injection=enabled ' +
+      'on the namespace, then restart the pods) for STRICT to protect them.',
+  ]);
+});
