@@ -7,9 +7,20 @@ import type { KubeObject } from '../k8s/types.js';
 import { hasTargetRefs } from './authz.js';
 import type { KindSpecs } from './kinds.js';
 
+/**
+ * Built once per reviewed object: a dozen rules of a kind ask for it, and one identity lets what is
+ * memoized per policy object (its parsed creation time) serve them all. Each admission request decodes
+ * a new object, so entries never outlive the request (and the WeakMap lets them go with it).
+ */
+const reviewedPolicies = new WeakMap<object, PolicyObject<IstioKind>>();
+
 /** The object under review as the ClusterView keeps Istio objects. */
 export function reviewedPolicy<K extends IstioKind>(kind: K, object: KubeObject<KindSpecs[K]>, namespace: string): PolicyObject<K> {
-  return policyObject(kind, object, namespace);
+  const known = reviewedPolicies.get(object);
+  if (known?.kind === kind && known.namespace === namespace) return known as PolicyObject<K>;
+  const policy = policyObject(kind, object, namespace);
+  reviewedPolicies.set(object, policy);
+  return policy;
 }
 
 /** The change the review makes: the object stored (CREATE, UPDATE) or gone (DELETE). */
