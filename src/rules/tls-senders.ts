@@ -31,36 +31,58 @@ function servicesReached(review: PeerAuthenticationReview): ServiceInfo[] {
   return [...services];
 }
 
+/** A tls block of a DestinationRule, landing behind a Service through which the change's ports are reached. */
+interface ReachingTarget {
+  rule: PolicyObject<'DestinationRule'>;
+  target: TlsTarget;
+}
+
+/** MG210 and MG301 look up the same rules for the same review, each for another mode: once per review. */
+const reachingTargets = new WeakMap<PeerAuthenticationReview, ReachingTarget[]>();
+
+/**
+ * Every tls block, after the change, of the DestinationRules for the hosts of the Services that reach
+ * the change's ports (as seen from the Service's own namespace: exportTo), that lands behind that
+ * Service: Services in `servicesReached` order, then the rules in Istio's order, then the blocks.
+ */
+function targetsReaching(review: PeerAuthenticationReview): ReachingTarget[] {
+  const known = reachingTargets.get(review);
+  if (known) return known;
+  const targetsOf = new Map<PolicyObject<'DestinationRule'>, TlsTarget[]>();
+  const found: ReachingTarget[] = [];
+  for (const service of servicesReached(review)) {
+    for (const rule of review.after.destinationRulesForHost(serviceFqdn(service.namespace, service.name), service.namespace)) {
+      const targets = targetsOf.get(rule) ?? tlsTargets(review.after, rule);
+      targetsOf.set(rule, targets);
+      for (const target of targets) if (target.service === service) found.push({ rule, target });
+    }
+  }
+  reachingTargets.set(review, found);
+  return found;
+}
+
 /**
  * The DestinationRules that, after the change, send `sent` to a workload port the change makes `mode`,
- * through a Service, as seen from the Service's own namespace (exportTo). Looked up from the dependent
- * side: the Services that reach the changed ports, the rules for their hosts, and for each tls block of
+ * through a Service. Looked up from the dependent side (`targetsReaching`), and for each tls block of
  * `sent` the one port it reaches (`changeAt`), so a namespace- or mesh-wide change visits no workload
  * that no such rule reaches. The first block of a rule that reaches a port is the one reported.
  */
 function tlsSendersTo(review: PeerAuthenticationReview, mode: MtlsMode, sent: ClientTls['mode'], operation: Operation): TlsSender[] {
   if (review.workloads.length === 0 && review.level?.after.mode !== mode) return [];
-  const targetsOf = new Map<PolicyObject<'DestinationRule'>, TlsTarget[]>();
   const senders = new Map<string, TlsSender>();
   const reached = new Set<string>();
-  for (const service of servicesReached(review)) {
-    for (const rule of review.after.destinationRulesForHost(serviceFqdn(service.namespace, service.name), service.namespace)) {
-      const targets = targetsOf.get(rule) ?? tlsTargets(review.after, rule).filter((t) => t.tls.mode === sent);
-      targetsOf.set(rule, targets);
-      for (const target of targets) {
-        if (target.service !== service) continue;
-        const port = `${objectName(rule)} ${target.workload.namespace}/${target.workload.ref}:${target.containerPort}`;
-        if (reached.has(port)) continue;
-        reached.add(port);
-        const change = changeAt(review, target.workload, target.containerPort);
-        if (change?.after.mode !== mode) continue;
-        const path = modeField(change, review, operation);
-        const key = `${path} ${objectName(rule)} ${target.path}`;
-        const sender = senders.get(key) ?? { path, rule, target, servers: [] };
-        sender.servers.push(workloadPortName(change.workload, change.port));
-        senders.set(key, sender);
-      }
-    }
+  for (const { rule, target } of targetsReaching(review)) {
+    if (target.tls.mode !== sent) continue;
+    const port = `${objectName(rule)} ${target.workload.namespace}/${target.workload.ref}:${target.containerPort}`;
+    if (reached.has(port)) continue;
+    reached.add(port);
+    const change = changeAt(review, target.workload, target.containerPort);
+    if (change?.after.mode !== mode) continue;
+    const path = modeField(change, review, operation);
+    const key = `${path} ${objectName(rule)} ${target.path}`;
+    const sender = senders.get(key) ?? { path, rule, target, servers: [] };
+    sender.servers.push(workloadPortName(change.workload, change.port));
+    senders.set(key, sender);
   }
   return [...senders.values()];
 }
