@@ -152,17 +152,19 @@ function namespaceLevelWorkloads(review: PeerAuthenticationReview, level: LevelC
 }
 
 /**
- * A sidecar workload that no workload policy selects has its namespace's mode on every port, so
- * whether it moves is decided once per namespace; the others are asked port by port (`changeAt`).
+ * The sidecar workloads of `namespace` with a port whose mode follows the level change, without the
+ * selected ones (their ports are the change's own). A workload that no workload policy selects has
+ * its namespace's mode on every port, so for those the answer is decided once per namespace.
  */
 function* movedIn(review: PeerAuthenticationReview, level: LevelChange, namespace: string): Iterable<WorkloadInfo> {
   const namespaceModeMoves = inheritsLevel(review, level, namespace, namespaceLevelMtls(review.before, review.rootNamespace, namespace));
   for (const workload of review.before.workloads(namespace)) {
+    if (!workload.sidecar || isSelected(review, workload)) continue;
     const facts = review.before.workloadFacts(workload);
     const moves =
-      facts.peerAuthentications.length === 0 && !isSelected(review, workload)
-        ? workload.sidecar && namespaceModeMoves
-        : facts.mtlsPorts.some((port) => changeAt(review, workload, port)?.after === level.after);
+      facts.peerAuthentications.length === 0
+        ? namespaceModeMoves
+        : facts.mtlsPorts.some((port) => inheritsLevel(review, level, namespace, review.before.effectiveMtls(workload, port)));
     if (moves) yield workload;
   }
 }
