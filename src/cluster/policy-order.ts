@@ -2,6 +2,7 @@ import type { Labels, PolicyObject } from './model.js';
 import { isEmptySelector } from './label-index.js';
 import { labelsOf } from './project.js';
 import type { IstioKind } from './view.js';
+import { getOrCreate } from '../util/get-or-create.js';
 
 /**
  * Istio's precedence between objects of one kind (pilot/pkg/model sortConfigByCreationTime): oldest
@@ -21,13 +22,10 @@ export function comparePolicies(a: PolicyObject<IstioKind>, b: PolicyObject<Isti
 const creationTimes = new WeakMap<PolicyObject<IstioKind>, number>();
 
 function createdAt(policy: PolicyObject<IstioKind>): number {
-  let time = creationTimes.get(policy);
-  if (time === undefined) {
+  return getOrCreate(creationTimes, policy, () => {
     const parsed = policy.creationTimestamp === undefined ? NaN : Date.parse(policy.creationTimestamp);
-    time = Number.isNaN(parsed) ? Number.POSITIVE_INFINITY : parsed;
-    creationTimes.set(policy, time);
-  }
-  return time;
+    return Number.isNaN(parsed) ? Number.POSITIVE_INFINITY : parsed;
+  });
 }
 
 /**

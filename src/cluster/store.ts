@@ -10,6 +10,7 @@ import { OverlayView } from './overlay.js';
 import { comparePolicies, insertOrdered, policySelector } from './policy-order.js';
 import type { ClusterView, IstioKind, PendingChange } from './view.js';
 import { workloadFacts, type FactSources, type WorkloadFacts } from './workload-facts.js';
+import { getOrCreate } from '../util/get-or-create.js';
 
 interface NamespaceWorkloads {
   byRef: Map<string, WorkloadInfo>;
@@ -311,10 +312,4 @@ function combineIstiodSettings(values: Iterable<boolean | undefined>): boolean |
     if (value === undefined) unknown = true;
   }
   return seen && !unknown ? true : undefined;
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = create()));
-  return value;
 }

@@ -4,6 +4,7 @@ import { namespaceLevelMtls } from '../cluster/mtls.js';
 import { policySelector } from '../cluster/policy-order.js';
 import type { ClusterView } from '../cluster/view.js';
 import { pendingChange, reviewedPolicy } from '../istio/scope.js';
+import { getOrCreate } from '../util/get-or-create.js';
 import type { Subject } from './types.js';
 
 /** One workload port whose effective mTLS mode the reviewed PeerAuthentication changes. */
@@ -93,10 +94,7 @@ function modesUnchanged({ operation, object, oldObject }: Subject<'PeerAuthentic
  * visiting every workload a namespace- or mesh-wide change reaches.
  */
 export function changeAt(review: PeerAuthenticationReview, workload: WorkloadInfo, port: number): MtlsChange | undefined {
-  const byWorkload = changesAt.get(review) ?? new Map<WorkloadInfo, Map<number, MtlsChange | undefined>>();
-  changesAt.set(review, byWorkload);
-  const byPort = byWorkload.get(workload) ?? new Map<number, MtlsChange | undefined>();
-  byWorkload.set(workload, byPort);
+  const byPort = getOrCreate(getOrCreate(changesAt, review, () => new Map()), workload, () => new Map<number, MtlsChange | undefined>());
   if (!byPort.has(port)) byPort.set(port, computeChangeAt(review, workload, port));
   return byPort.get(port);
 }
@@ -146,9 +144,7 @@ export function levelWorkloadCount(review: PeerAuthenticationReview): number {
 
 /** A namespace-wide change moves one namespace, listed once per review for every rule that asks. */
 function namespaceLevelWorkloads(review: PeerAuthenticationReview, level: LevelChange): WorkloadInfo[] {
-  const known = movedWorkloads.get(review) ?? [...movedIn(review, level, level.namespace)];
-  movedWorkloads.set(review, known);
-  return known;
+  return getOrCreate(movedWorkloads, review, () => [...movedIn(review, level, level.namespace)]);
 }
 
 /**
@@ -175,9 +171,7 @@ function* movedIn(review: PeerAuthenticationReview, level: LevelChange, namespac
  * changes prefer `changeAt` from the dependent objects, or `levelWorkloadCount`.
  */
 export function mtlsChanges(review: PeerAuthenticationReview): MtlsChange[] {
-  const known = changesOf.get(review) ?? computeChanges(review);
-  changesOf.set(review, known);
-  return known;
+  return getOrCreate(changesOf, review, () => computeChanges(review));
 }
 
 /**

@@ -2,6 +2,7 @@ import { serviceFqdn } from '../cluster/hosts.js';
 import type { MtlsMode, PolicyObject, ServiceInfo } from '../cluster/model.js';
 import type { ClientTls } from '../istio/destination-rule.js';
 import { tlsTargets, type TlsTarget } from '../istio/tls-targets.js';
+import { getOrCreate } from '../util/get-or-create.js';
 import { objectName, workloadPortName } from './describe.js';
 import { changeAt, modeField, peerAuthenticationReview, type PeerAuthenticationReview } from './mtls-changes.js';
 import type { Finding, Operation, RuleContext, Subject } from './types.js';
@@ -46,19 +47,16 @@ const reachingTargets = new WeakMap<PeerAuthenticationReview, ReachingTarget[]>(
  * Service: Services in `servicesReached` order, then the rules in Istio's order, then the blocks.
  */
 function targetsReaching(review: PeerAuthenticationReview): ReachingTarget[] {
-  const known = reachingTargets.get(review);
-  if (known) return known;
-  const targetsOf = new Map<PolicyObject<'DestinationRule'>, TlsTarget[]>();
-  const found: ReachingTarget[] = [];
-  for (const service of servicesReached(review)) {
-    for (const rule of review.after.destinationRulesForHost(serviceFqdn(service.namespace, service.name), service.namespace)) {
-      const targets = targetsOf.get(rule) ?? tlsTargets(review.after, rule);
-      targetsOf.set(rule, targets);
-      for (const target of targets) if (target.service === service) found.push({ rule, target });
+  return getOrCreate(reachingTargets, review, () => {
+    const targetsOf = new Map<PolicyObject<'DestinationRule'>, TlsTarget[]>();
+    const found: ReachingTarget[] = [];
+    for (const service of servicesReached(review)) {
+      for (const rule of review.after.destinationRulesForHost(serviceFqdn(service.namespace, service.name), service.namespace)) {
+        for (const target of getOrCreate(targetsOf, rule, () => tlsTargets(review.after, rule))) if (target.service === service) found.push({ rule, target });
+      }
     }
-  }
-  reachingTargets.set(review, found);
-  return found;
+    return found;
+  });
 }
 
 /**
